@@ -50,7 +50,10 @@ export class SnapshotTemporarilyUnavailableError extends Error {
 /** A snapshot older than the one the storage has was offered. */
 export class SnapshotOutOfDateError extends Error {
   override readonly name = 'SnapshotOutOfDateError';
-  constructor(readonly offeredIndex: number, readonly currentIndex: number) {
+  constructor(
+    readonly offeredIndex: number,
+    readonly currentIndex: number
+  ) {
     super(`snapshot at index ${offeredIndex} is older than the current one at ${currentIndex}`);
   }
 }

@@ -88,7 +88,12 @@ export class RaftLog {
    * AppendEntries receiver rules (paper Figure 2, steps 2–5). Returns the index of the last new entry, or
    * undefined if the log does not contain an entry at `prevIndex` with `prevTerm`.
    */
-  maybeAppend(prevIndex: number, prevTerm: number, leaderCommit: number, entries: readonly Entry[]): number | undefined {
+  maybeAppend(
+    prevIndex: number,
+    prevTerm: number,
+    leaderCommit: number,
+    entries: readonly Entry[]
+  ): number | undefined {
     if (!this.matchTerm(prevIndex, prevTerm)) return undefined;
     const lastNewIndex = prevIndex + entries.length;
     const conflictIndex = this.findConflict(entries);

@@ -12,16 +12,7 @@ import { ProposalDroppedError, StepPeerNotFoundError, invariant } from './errors
 import { payloadBytes } from './log.js';
 import type { ProgressState } from './progress.js';
 import { Raft } from './raft.js';
-import type {
-  ConfChange,
-  ConfState,
-  Entry,
-  HardState,
-  Message,
-  NodeId,
-  Ready,
-  SoftState,
-} from './types.js';
+import type { ConfChange, ConfState, Entry, HardState, Message, NodeId, Ready, SoftState } from './types.js';
 import { hardStateEquals, isLocalMessage, isResponseMessage, makeMessage } from './types.js';
 import { encodeConfChange } from './confChange.js';
 
@@ -182,7 +173,10 @@ export class RawNode {
       committedEntries,
       messages: raft.messages,
       messagesAfterPersist,
-      mustSync: entries.length > 0 || snapshot !== null || (hardStateChanged && mustSyncHardState(hardState, this.previousHardState)),
+      mustSync:
+        entries.length > 0 ||
+        snapshot !== null ||
+        (hardStateChanged && mustSyncHardState(hardState, this.previousHardState)),
     };
     this.assertReadyInvariants(ready);
 
@@ -209,8 +203,10 @@ export class RawNode {
   private assertReadyInvariants(ready: Ready): void {
     const first = ready.entries[0];
     if (first !== undefined) {
-      invariant(first.index > this.raft.raftLog.applying || ready.snapshot !== null,
-        () => `unstable entry ${first.index} at or below applying ${this.raft.raftLog.applying}`);
+      invariant(
+        first.index > this.raft.raftLog.applying || ready.snapshot !== null,
+        () => `unstable entry ${first.index} at or below applying ${this.raft.raftLog.applying}`
+      );
     }
     for (const message of ready.messages) {
       invariant(message.to !== this.raft.id, () => `self-addressed ${message.type} in messages`);

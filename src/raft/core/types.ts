@@ -180,9 +180,7 @@ export function hardStateEquals(a: HardState, b: HardState): boolean {
 
 /** Messages whose `term` is not compared against the local term (they are not from the wire). */
 export function isLocalMessage(type: MessageType): boolean {
-  return (
-    type === 'hup' || type === 'beat' || type === 'unreachable' || type === 'snapStatus' || type === 'checkQuorum'
-  );
+  return type === 'hup' || type === 'beat' || type === 'unreachable' || type === 'snapStatus' || type === 'checkQuorum';
 }
 
 /** Responses are sent by the receiver of a request back to its sender. */

@@ -28,12 +28,7 @@ export function newTestStorage(voters: readonly NodeId[], learners: readonly Nod
   return new MemoryRaftStorage({ confState });
 }
 
-export function newTestRawNode(
-  id: NodeId,
-  storage: MemoryRaftStorage,
-  options: NodeOptions = {},
-  seed = id
-): RawNode {
+export function newTestRawNode(id: NodeId, storage: MemoryRaftStorage, options: NodeOptions = {}, seed = id): RawNode {
   return new RawNode({
     id,
     storage,

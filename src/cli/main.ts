@@ -1,0 +1,166 @@
+/**
+ * The `cairn` command line (ARCHITECTURE.md §7). This build has `help` and `version`; `dev` and `node` are
+ * reserved for the node process, which arrives with the workflow engine, and say so rather than pretending.
+ *
+ * `runCli` takes its arguments and output streams as parameters and returns the exit code, so tests call it
+ * directly; `bin/cairn.js` wires it to the process.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+/** Where the CLI writes; `process.stdout`/`process.stderr` fit, and so does a test buffer. */
+export interface CliIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+}
+
+/** Exit codes: 0 success, 1 runtime failure, 2 usage error or a command this build does not implement. */
+export const exitCodeSuccess = 0;
+export const exitCodeFailure = 1;
+export const exitCodeUsage = 2;
+
+/** A usage error: unknown command or option, or a missing argument. Reported with the usage text, exit 2. */
+export class CliUsageError extends Error {
+  override readonly name = 'CliUsageError';
+}
+
+interface CliCommand {
+  name: string;
+  summary: string;
+  run(args: readonly string[], io: CliIo): Promise<number>;
+}
+
+const notImplementedMessage =
+  'not yet implemented in this build: the dev node arrives with the workflow engine.\n' +
+  'What exists today is the Raft library (src/raft); see README.md for how to test and benchmark it.\n';
+
+const commands: readonly CliCommand[] = [
+  {
+    name: 'dev',
+    summary: 'run a one-node development cluster (not yet implemented in this build)',
+    run: (_args, io) => reportNotImplemented('dev', io),
+  },
+  {
+    name: 'node',
+    summary: 'run one cluster node (not yet implemented in this build)',
+    run: (_args, io) => reportNotImplemented('node', io),
+  },
+  {
+    name: 'version',
+    summary: 'print the version of this build (also: cairn --version)',
+    run: (args, io) => runVersion(args, io),
+  },
+  {
+    name: 'help',
+    summary: 'print this help (also: cairn --help)',
+    run: (args, io) => runHelp(args, io),
+  },
+];
+
+async function reportNotImplemented(name: string, io: CliIo): Promise<number> {
+  io.stderr.write(`cairn ${name}: ${notImplementedMessage}`);
+  return exitCodeUsage;
+}
+
+async function runVersion(args: readonly string[], io: CliIo): Promise<number> {
+  parseCommandArgs('version', args);
+  io.stdout.write(`cairn ${readPackageVersion()}\n`);
+  return exitCodeSuccess;
+}
+
+async function runHelp(args: readonly string[], io: CliIo): Promise<number> {
+  // `cairn help <command>` is accepted for a known command; this build has one help text for all of them.
+  const [topic, ...rest] = args;
+  const isKnownTopic = topic !== undefined && commands.some((command) => command.name === topic);
+  parseCommandArgs('help', isKnownTopic ? rest : args);
+  io.stdout.write(usageText());
+  return exitCodeSuccess;
+}
+
+/** The version field of the package.json next to `src/` (source) or `dist/` (build): both sit two levels up. */
+export function readPackageVersion(): string {
+  const packageJson: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  if (typeof packageJson === 'object' && packageJson !== null && 'version' in packageJson) {
+    const { version } = packageJson;
+    if (typeof version === 'string') return version;
+  }
+  throw new Error('package.json has no version field');
+}
+
+/** The help text: what Cairn is, the commands of this build and the global options. */
+export function usageText(): string {
+  const width = Math.max(...commands.map((command) => command.name.length));
+  const commandLines = commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`);
+  return [
+    'cairn: a durable-execution workflow cluster (one Raft group per shard, LevelDB, Temporal gRPC API)',
+    '',
+    'Usage: cairn <command> [options]',
+    '',
+    'Commands:',
+    ...commandLines,
+    '',
+    'Options:',
+    '  -h, --help     print this help',
+    '  -v, --version  print the version',
+    '',
+  ].join('\n');
+}
+
+/** Commands of this build take no options; anything starting with `-` is a usage error. */
+function parseCommandArgs(name: string, args: readonly string[]): void {
+  const { positionals, tokens } = parseArgs({ args: [...args], strict: false, allowPositionals: true, tokens: true });
+  const unknownOption = tokens.find((token) => token.kind === 'option');
+  if (unknownOption !== undefined && unknownOption.kind === 'option') {
+    throw new CliUsageError(`cairn ${name}: unknown option '${unknownOption.rawName}'`);
+  }
+  if (positionals.length > 0) {
+    throw new CliUsageError(`cairn ${name}: unexpected argument '${positionals[0]}'`);
+  }
+}
+
+/** The command line split at the command name. */
+interface GlobalArgs {
+  help: boolean;
+  version: boolean;
+  /** The first positional argument; absent when only global options were given. */
+  command?: string;
+  /** Everything after the command name, for the command to parse. */
+  rest: string[];
+}
+
+/** Splits `argv` into global flags, the command name and the command's own arguments. */
+function parseGlobalArgs(argv: readonly string[]): GlobalArgs {
+  const { tokens } = parseArgs({ args: [...argv], strict: false, allowPositionals: true, tokens: true });
+  let help = false;
+  let version = false;
+  for (const token of tokens) {
+    if (token.kind === 'positional') {
+      return { help, version, command: token.value, rest: argv.slice(token.index + 1) };
+    }
+    if (token.kind === 'option-terminator') continue;
+    if (token.name === 'help' || token.name === 'h') help = true;
+    else if (token.name === 'version' || token.name === 'v') version = true;
+    else throw new CliUsageError(`cairn: unknown option '${token.rawName}'`);
+  }
+  return { help, version, rest: [] };
+}
+
+/** Runs the CLI on `argv` (without the node and script paths) and returns the process exit code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    const parsed = parseGlobalArgs(argv);
+    if (parsed.help) return await runHelp([], io);
+    if (parsed.version) return await runVersion([], io);
+    if (parsed.command === undefined) throw new CliUsageError('cairn: missing command');
+    const commandName = parsed.command;
+    const command = commands.find((candidate) => candidate.name === commandName);
+    if (command === undefined) throw new CliUsageError(`cairn: unknown command '${commandName}'`);
+    return await command.run(parsed.rest, io);
+  } catch (error) {
+    if (error instanceof CliUsageError) {
+      io.stderr.write(`${error.message}\n\n${usageText()}`);
+      return exitCodeUsage;
+    }
+    throw error;
+  }
+}
