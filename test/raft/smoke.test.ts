@@ -33,3 +33,17 @@ describe('raft smoke', () => {
     expect(terms.size).toBe(1);
   });
 });
+
+describe('raft smoke: reads', () => {
+  it('a ReadIndex at a follower is forwarded and answered to the follower, not kept by the leader', () => {
+    const net = new TestNetwork([1, 2, 3]);
+    net.campaign(1);
+    net.propose(1, 'x');
+    net.raw(2).readIndex(new TextEncoder().encode('ctx-1'));
+    net.stabilize();
+    expect(net.node(1).readStates).toHaveLength(0);
+    expect(net.node(2).readStates).toHaveLength(1);
+    expect(new TextDecoder().decode(net.node(2).readStates[0]?.requestContext)).toBe('ctx-1');
+    expect(net.node(2).readStates[0]?.index).toBe(net.raw(1).raft.raftLog.committed);
+  });
+});

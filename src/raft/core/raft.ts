@@ -172,7 +172,9 @@ export class Raft {
       invariant(term === 0, () => `term must not be set when sending ${type} (got ${term})`);
       if (type !== 'prop' && type !== 'readIndex') term = this.term;
     }
-    const message = makeMessage({ ...outgoing, from: outgoing.from ?? this.id, term });
+    // A message without a sender (a local read request being forwarded, say) is sent as ours.
+    const from = outgoing.from === undefined || outgoing.from === NONE ? this.id : outgoing.from;
+    const message = makeMessage({ ...outgoing, from, term });
     if (type === 'appResp' || type === 'voteResp' || type === 'preVoteResp') {
       // Thesis §3.8: a node must not acknowledge an append or grant a vote before the state it confirms is
       // durable. Self-addressed ones are the leader's and candidate's own acknowledgements (§10.2.1).
