@@ -161,6 +161,18 @@ describe('MultiRaft driver', () => {
     await expect(multiRaft.idle()).rejects.toThrow('disk on fire');
   });
 
+  it('keeps driving after a cycle found nothing to do (regression: `running` stuck after an empty cycle)', async () => {
+    const harness = makeHarness([1]);
+    await settle(); // addGroup scheduled a cycle that finds nothing ready
+    harness.multiRaft.tick(); // and so does a tick that produces nothing
+    await settle();
+    harness.multiRaft.withGroup(1, (raw) => raw.campaign());
+    await settle();
+    expect(harness.writer.calls).toHaveLength(1);
+    await resolveAll(harness);
+    expect(harness.multiRaft.rawNode(1)?.raft.role).toBe('leader');
+  });
+
   it('drops messages for groups it does not host and counts them', async () => {
     const harness = makeHarness([1]);
     harness.multiRaft.step(99, {
@@ -179,5 +191,44 @@ describe('MultiRaft driver', () => {
     });
     expect(harness.multiRaft.stats.messagesDropped).toBe(1);
     await resolveAll(harness);
+  });
+});
+
+describe('MultiRaft proposal queue', () => {
+  it('turns every proposal queued in one turn into one batch: one entry run, one persist', async () => {
+    const harness = makeHarness([1]);
+    harness.multiRaft.withGroup(1, (raw) => raw.campaign());
+    await resolveAll(harness);
+    for (let i = 0; i < 100; i++) harness.multiRaft.enqueueProposal(1, new Uint8Array([i]));
+    await settle();
+    expect(harness.writer.calls).toHaveLength(1);
+    expect(harness.writer.calls[0]?.writes[0]?.ops.entries.map((entry) => entry.data[0])).toEqual(
+      Array.from({ length: 100 }, (_, i) => i)
+    );
+    await resolveAll(harness);
+    const applied = harness.applied.flatMap((a) => a.update.committedEntries).filter((e) => e.data.length > 0);
+    expect(applied).toHaveLength(100);
+  });
+
+  it('reports refused batches through onProposalsDropped and bounds the queue', async () => {
+    const dropped: { groupId: number; count: number; reason: string }[] = [];
+    const writer = new ManualLogWriter();
+    const multiRaft = new MultiRaft({
+      logWriter: writer,
+      transport: { send: () => undefined },
+      applier: { apply: () => undefined },
+      onProposalsDropped: (groupId, datas, error) =>
+        dropped.push({ groupId, count: datas.length, reason: error.reason }),
+      queuedProposalsMax: 3,
+    });
+    const storage = new MemoryRaftStorage({ confState: { voters: [1, 2, 3], learners: [] } });
+    multiRaft.addGroup(1, new RawNode({ id: 1, storage, random: new SeededRandom(1) }), storage);
+    multiRaft.enqueueProposal(1, new Uint8Array([1]));
+    multiRaft.enqueueProposal(1, new Uint8Array([2]));
+    multiRaft.enqueueProposal(1, new Uint8Array([3]));
+    expect(() => multiRaft.enqueueProposal(1, new Uint8Array([4]))).toThrow(/queuedProposalsMax/);
+    expect(() => multiRaft.enqueueProposal(9, new Uint8Array([4]))).toThrow(/not hosted/);
+    await settle();
+    expect(dropped).toEqual([{ groupId: 1, count: 3, reason: 'no leader' }]);
   });
 });

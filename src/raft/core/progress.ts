@@ -29,7 +29,7 @@ export class Progress {
   readonly inflights: Inflights;
   isLearner: boolean;
   /** Leader tick at which the latest heartbeat this follower acknowledged was sent (lease reads). */
-  heartbeatAckedAtTick = -1;
+  heartbeatAckedAtTick = Number.MIN_SAFE_INTEGER;
 
   constructor(next: number, maxInflightMsgs: number, maxInflightBytes: number, isLearner: boolean) {
     this.next = next;

@@ -44,6 +44,9 @@ import type {
 import { EMPTY_BYTES, NONE, makeMessage } from './types.js';
 
 /** The `context` of a vote sent because of a leadership transfer: it may disrupt a leader lease. */
+/** "Never acknowledged a heartbeat": far below any lease window. */
+const NO_LEASE_ACK_TICK = Number.MIN_SAFE_INTEGER;
+
 export const CAMPAIGN_TRANSFER_CONTEXT: Uint8Array = new TextEncoder().encode('CampaignTransfer');
 
 type CampaignKind = 'preElection' | 'election' | 'transfer';
@@ -92,6 +95,13 @@ export class Raft {
   private ticksSinceStart = 0;
   /** Ticks counted while leader; the clock of lease reads. */
   private leaderTicks = 0;
+  /** The index of this leader's no-op; an ack at or above it proves receipt of an append sent at tick ≥ 0. */
+  private leaderTermStartIndex = 0;
+  /**
+   * Set once this leader has sent TimeoutNow in its term: the transferee may win an election at any later
+   * moment (a delayed TimeoutNow bypasses follower leases), so the lease is never trusted again in this term.
+   */
+  private leaseRevoked = false;
   /** Drawn from [electionTicks, 2·electionTicks) at every reset (paper §5.2). */
   randomizedElectionTimeout = 0;
 
@@ -124,7 +134,7 @@ export class Raft {
     this.disableProposalForwarding = config.disableProposalForwarding;
     this.pendingReadsMax = config.pendingReadsMax;
     this.random = config.random;
-    this.readOnly = new ReadOnlyQueue(this.pendingReadsMax);
+    this.readOnly = new ReadOnlyQueue(this.pendingReadsMax, this.term);
     this.raftLog = new RaftLog(config.storage, config.maxCommittedSizePerReadyBytes);
     this.tracker = new ProgressTracker(config.maxInflightMsgs, config.maxInflightBytes);
 
@@ -331,14 +341,16 @@ export class Raft {
       fresh.pendingSnapshot = 0;
       fresh.recentActive = false;
       fresh.msgAppFlowPaused = false;
-      fresh.heartbeatAckedAtTick = -1;
+      fresh.heartbeatAckedAtTick = NO_LEASE_ACK_TICK;
       fresh.inflights.reset();
     }
     this.pendingConfIndex = 0;
     this.uncommittedBytes = 0;
-    this.readOnly = new ReadOnlyQueue(this.pendingReadsMax);
+    this.readOnly = new ReadOnlyQueue(this.pendingReadsMax, this.term);
     this.pendingReadIndexMessages = [];
     this.leaderTicks = 0;
+    this.leaderTermStartIndex = 0;
+    this.leaseRevoked = false;
   }
 
   becomeFollower(term: number, leader: NodeId): void {
@@ -389,6 +401,7 @@ export class Raft {
     this.pendingConfIndex = this.raftLog.lastIndex();
     // The no-op of the new term (paper §8): commits earlier terms' entries and enables ReadIndex.
     const appended = this.appendEntries([{ term: 0, index: 0, kind: 'normal', data: EMPTY_BYTES }]);
+    this.leaderTermStartIndex = this.raftLog.lastIndex();
     invariant(appended, 'the empty leader entry must never be dropped');
   }
 
@@ -634,9 +647,10 @@ export class Raft {
       return;
     }
     // Safe path (also lease mode without a valid lease): confirm leadership with a heartbeat round.
-    if (!this.readOnly.addRequest(this.raftLog.committed, message)) return; // dropped; the caller retries
-    this.readOnly.recvAck(this.id, message.context);
-    this.bcastHeartbeatWithContext(message.context);
+    const roundContext = this.readOnly.addRequest(this.raftLog.committed, message);
+    if (roundContext === null) return; // a duplicate of a queued read, or the queue is full: the caller retries
+    this.readOnly.recvAck(this.id, roundContext);
+    this.bcastHeartbeatWithContext(roundContext);
   }
 
   /**
@@ -644,7 +658,7 @@ export class Raft {
    * under way (a transfer lets the transferee win an election inside our lease).
    */
   leaseValid(): boolean {
-    if (this.role !== 'leader' || this.leadTransferee !== NONE) return false;
+    if (this.role !== 'leader' || this.leadTransferee !== NONE || this.leaseRevoked) return false;
     const since = this.leaderTicks - this.leaseTicks;
     const votes = new Map<NodeId, boolean>();
     for (const id of this.tracker.voters) {
@@ -675,6 +689,10 @@ export class Raft {
     if (message.reject) {
       this.handleAppendRejection(message, progress);
       return;
+    }
+    if (this.leaderTermStartIndex > 0 && message.index >= this.leaderTermStartIndex) {
+      // Every append carrying our no-op or later entries was sent at leader tick ≥ 0.
+      progress.heartbeatAckedAtTick = Math.max(progress.heartbeatAckedAtTick, 0);
     }
     const wasProbingAtMatch = progress.match === message.index && progress.state === 'probe';
     if (!progress.maybeUpdate(message.index) && !wasProbingAtMatch) return;
@@ -748,6 +766,7 @@ export class Raft {
   }
 
   private sendTimeoutNow(to: NodeId): void {
+    this.leaseRevoked = true;
     this.send({ type: 'timeoutNow', to });
   }
 

@@ -60,12 +60,14 @@ export class LevelLogDb implements LogBatchTarget {
   /** One atomic, fsynced batch. For the log writer only. */
   async writeBatchSynced(ops: readonly LogBatchOp[]): Promise<void> {
     invariant(!this.closed, 'writeBatchSynced: the log DB is closed');
-    await this.level.batch(
-      ops.map((op) =>
-        op.type === 'put' ? { type: 'put', key: op.key, value: op.value } : { type: 'del', key: op.key }
-      ),
-      { sync: true }
-    );
+    // The chained form costs a fraction of the array form's CPU per operation (measured in bench/raft:
+    // 2.4–4 µs against 13–20 µs per put), and batch preparation dominated the one-group profile.
+    const batch = this.level.batch();
+    for (const op of ops) {
+      if (op.type === 'put') batch.put(op.key, op.value);
+      else batch.del(op.key);
+    }
+    await batch.write({ sync: true });
   }
 
   /** The stored value of `key`, or undefined. */
