@@ -82,6 +82,8 @@ interface CollectedReady {
 
 export class MultiRaft {
   private readonly groups = new Map<number, GroupHandle>();
+  /** Hosted group ids, ascending (deterministic order for ticks and cycles); rebuilt on add and remove. */
+  private sortedGroupIds: number[] = [];
   /** Proposals queued this turn, per group, flushed as one batch per group at the start of a cycle. */
   private queuedProposals = new Map<number, Uint8Array[]>();
   private queuedProposalCount = 0;
@@ -105,20 +107,22 @@ export class MultiRaft {
     invariant(!this.groups.has(groupId), () => `group ${groupId} is already hosted`);
     invariant(Number.isSafeInteger(groupId) && groupId >= 0, () => `bad group id ${groupId}`);
     this.groups.set(groupId, { rawNode, storage });
+    this.sortedGroupIds = [...this.groups.keys()].sort((a, b) => a - b);
     this.schedule();
   }
 
   /** Stops driving a group. A cycle in flight still completes its persist for it. */
   removeGroup(groupId: number): void {
     this.groups.delete(groupId);
+    this.sortedGroupIds = [...this.groups.keys()].sort((a, b) => a - b);
   }
 
   rawNode(groupId: number): RawNode | undefined {
     return this.groups.get(groupId)?.rawNode;
   }
 
-  groupIds(): number[] {
-    return [...this.groups.keys()].sort((a, b) => a - b);
+  groupIds(): readonly number[] {
+    return this.sortedGroupIds;
   }
 
   /** Advances every group's logical clock by one tick. */
