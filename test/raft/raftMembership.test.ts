@@ -1,6 +1,7 @@
 /**
  * Goal: single-node membership changes (thesis §4.1) take effect when their entry is applied and keep the
- * cluster safe: adding a voter or a learner, promoting a learner, removing a node (a removed leader steps down,
+ * cluster safe: adding a voter or a learner, promoting a learner, removing a node (a leader never removes itself;
+ * one that applies its own removal hands leadership over;
  * a smaller quorum commits what was pending), one unapplied change at a time (a new leader treats its whole log
  * as possibly holding one), learners never count toward a quorum, a node with a committed but unapplied change
  * does not campaign, and CheckQuorum gives a new member a grace period.
@@ -153,21 +154,51 @@ describe('removing members', () => {
     expect(node.applied.map((entry) => new TextDecoder().decode(entry.data))).toContain('hello');
   });
 
-  it('a removed leader steps down and the others elect a new leader (table)', () => {
+  it('a leader refuses to remove or demote itself; after a transfer the new leader removes it (table)', () => {
     const net = new TestNetwork([1, 2, 3], PLAIN);
     net.campaign(1);
+    expect(() => net.raw(1).proposeConfChange({ kind: 'removeNode', nodeId: 1 })).toThrow(/transfer leadership/);
+    expect(() => net.raw(1).proposeConfChange({ kind: 'addLearner', nodeId: 1 })).toThrow(/transfer leadership/);
 
-    changeMembership(net, 1, { kind: 'removeNode', nodeId: 1 });
-    expect(net.raw(1).raft.role).toBe('follower');
-    expect(net.raw(1).raft.leader).toBe(NONE);
+    net.raw(1).transferLeader(2);
+    net.stabilize();
+    expect(net.leader()).toBe(2);
+    changeMembership(net, 2, { kind: 'removeNode', nodeId: 1 });
     net.tickAll(4 * ELECTION_TICKS);
 
     const table = summarize(net);
-    expect(table[0]).toEqual({ id: 1, role: 'follower', term: 1, lastIndex: 2 });
-    const newLeader = table.find((row) => row.role === 'leader');
-    expect(newLeader?.id === 2 || newLeader?.id === 3).toBe(true);
-    expect(newLeader?.term).toBeGreaterThanOrEqual(2);
+    expect(table[0]?.role).toBe('follower');
+    expect(table.find((row) => row.role === 'leader')?.id).toBe(2);
     for (const id of [2, 3]) expect(voters(net, id)).toEqual({ voters: [2, 3], learners: [] });
+  });
+
+  it('a leader that applies its own removal (proposed by an earlier leader) hands leadership over, never leaderless', () => {
+    // CheckQuorum on (the default): members answer the deposed non-member's heartbeats with their higher term.
+    const net = new TestNetwork([1, 2, 3], { preVote: false, checkQuorum: true });
+    net.campaign(1);
+    // Leader 1 proposes removing 2; the entry reaches 2 but 2's acknowledgement is lost and 3 never sees it.
+    net.cut(1, 3);
+    net.cutOneWay(2, 1);
+    net.raw(1).proposeConfChange({ kind: 'removeNode', nodeId: 2 });
+    net.stabilize();
+    expect(net.raw(1).raft.raftLog.committed).toBeLessThan(net.raw(1).raft.raftLog.lastIndex());
+    // Leader 1 goes away; 2 (longer log) wins with 3's vote and commits the removal of itself.
+    net.recover();
+    net.isolate(1);
+    net.tick(3, ELECTION_TICKS); // 3's lease on leader 1 expires
+    net.campaign(2);
+    expect(net.raw(2).raft.tracker.confState().voters).toEqual([1, 3]);
+    // Still leading (refusing proposals) while it hands over rather than stepping down at once.
+    expect(net.raw(2).raft.role).toBe('leader');
+    expect(() => net.raw(2).propose(new TextEncoder().encode('x'))).toThrow(ProposalDroppedError);
+    net.recover();
+    net.tickAll(4 * ELECTION_TICKS);
+    expect(net.leader()).toBe(3);
+    expect(net.raw(2).raft.role).toBe('follower');
+    for (const id of [1, 3]) expect(voters(net, id)).toEqual({ voters: [1, 3], learners: [] });
+    net.propose(3, 'after');
+    net.tickAll(2);
+    expect(net.appliedData(1)).toContain('after');
   });
 
   it('refuses to remove or demote the last voter', () => {

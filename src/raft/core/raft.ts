@@ -444,6 +444,7 @@ export class Raft {
       if (this.checkQuorum) this.step(makeMessage({ type: 'checkQuorum', from: this.id }));
       // A transfer that did not finish within an election timeout is abandoned; we stay leader.
       if (this.role === 'leader' && this.leadTransferee !== NONE) this.abortLeaderTransfer();
+      if (this.isRemovedLeader()) this.transferAwayAsRemovedLeader();
     }
     if (this.role !== 'leader') return;
     if (this.heartbeatElapsed >= this.heartbeatTicks) {
@@ -595,8 +596,8 @@ export class Raft {
 
   stepLeaderProposal(message: Message): void {
     invariant(message.entries.length > 0, 'a proposal must carry entries');
-    if (!this.tracker.progress.has(this.id)) {
-      throw new ProposalDroppedError('this leader was removed from the configuration');
+    if (this.isRemovedLeader()) {
+      throw new ProposalDroppedError('this leader was removed or demoted: it is handing leadership over');
     }
     if (this.leadTransferee !== NONE) {
       throw new ProposalDroppedError(`leadership is being transferred to ${this.leadTransferee}`);
@@ -625,7 +626,47 @@ export class Raft {
       if (error instanceof ConfChangeDecodeError) return error.message;
       throw error;
     }
+    if (change.nodeId === this.id && change.kind !== 'addNode') {
+      // A leader that removes or demotes itself could leave the group leaderless: it would step down before
+      // the others learn that the change committed, and they would still need its vote under the old
+      // configuration (found by the simulator). CockroachDB forbids it too: transfer leadership first.
+      return `the leader cannot ${change.kind === 'removeNode' ? 'remove' : 'demote'} itself: transfer leadership first`;
+    }
     return confChangeRefusal(this.tracker, change);
+  }
+
+  /** A leader that applied its own removal or demotion (committed under an earlier leader). */
+  isRemovedLeader(): boolean {
+    if (this.role !== 'leader') return false;
+    const self = this.tracker.progress.get(this.id);
+    return self === undefined || self.isLearner;
+  }
+
+  /**
+   * A removed or demoted leader keeps leading, refusing proposals, until it has handed leadership to the most
+   * up-to-date voter of the new configuration: stepping down at once could leave the others unaware that the
+   * change committed and unable to elect anyone (see confChangeProposalRefusal). Retried every election
+   * timeout until a new leader's higher term deposes us.
+   */
+  private transferAwayAsRemovedLeader(): void {
+    let best: NodeId = NONE;
+    let bestMatch = -1;
+    for (const id of this.tracker.voters) {
+      if (id === this.id) continue;
+      const match = this.tracker.progress.get(id)?.match ?? 0;
+      if (match > bestMatch) {
+        best = id;
+        bestMatch = match;
+      }
+    }
+    if (best === NONE) return;
+    this.abortLeaderTransfer();
+    this.electionElapsed = 0;
+    this.leadTransferee = best;
+    const progress = this.tracker.progress.get(best);
+    invariant(progress !== undefined, () => `voter ${best} has no progress`);
+    if (progress.match === this.raftLog.lastIndex()) this.sendTimeoutNow(best);
+    else this.sendAppend(best);
   }
 
   stepLeaderReadIndex(message: Message): void {
@@ -658,7 +699,9 @@ export class Raft {
    * under way (a transfer lets the transferee win an election inside our lease).
    */
   leaseValid(): boolean {
-    if (this.role !== 'leader' || this.leadTransferee !== NONE || this.leaseRevoked) return false;
+    if (this.role !== 'leader' || this.leadTransferee !== NONE || this.leaseRevoked || this.isRemovedLeader()) {
+      return false;
+    }
     const since = this.leaderTicks - this.leaseTicks;
     const votes = new Map<NodeId, boolean>();
     for (const id of this.tracker.voters) {
@@ -845,8 +888,7 @@ export class Raft {
     const self = this.tracker.progress.get(this.id);
     this.isLearner = self?.isLearner === true;
     if ((self === undefined || this.isLearner) && this.role === 'leader') {
-      // A removed or demoted leader steps down; the others elect a new one.
-      this.becomeFollower(this.term, NONE);
+      this.transferAwayAsRemovedLeader();
       return confState;
     }
     if (this.role !== 'leader' || confState.voters.length === 0) return confState;
@@ -873,7 +915,9 @@ function stepLeader(this: Raft, message: Message): void {
       this.bcastHeartbeat();
       return;
     case 'checkQuorum':
-      if (!this.tracker.quorumActive()) this.becomeFollower(this.term, NONE);
+      // A removed leader stays until it has handed over (it can neither accept proposals nor commit without
+      // the new configuration's quorum), so that it can still tell the others the change committed.
+      if (!this.tracker.quorumActive() && !this.isRemovedLeader()) this.becomeFollower(this.term, NONE);
       // Everyone but us must prove themselves active again before the next check.
       this.tracker.progress.forEach((progress, id) => {
         if (id !== this.id) progress.recentActive = false;

@@ -42,7 +42,8 @@ export interface RaftStatus {
 
 /** What the last Ready handed out, remembered until advance(). */
 interface AcceptedReady {
-  readonly lastEntry: Entry | undefined;
+  /** The entries handed out for persistence. */
+  readonly entries: readonly Entry[];
   readonly snapshotIndex: number;
   readonly lastCommittedIndex: number;
   readonly stepsOnAdvance: readonly Message[];
@@ -192,7 +193,7 @@ export class RawNode {
       raft.reduceUncommittedBytes(payloadBytes(committedEntries));
     }
     this.accepted = {
-      lastEntry: entries[entries.length - 1],
+      entries,
       snapshotIndex: snapshot?.metadata.index ?? 0,
       lastCommittedIndex: lastCommitted?.index ?? 0,
       stepsOnAdvance,
@@ -230,9 +231,26 @@ export class RawNode {
       raftLog.stableSnapTo(accepted.snapshotIndex);
       raftLog.appliedTo(accepted.snapshotIndex);
     }
-    if (accepted.lastEntry !== undefined) raftLog.stableTo(accepted.lastEntry.index, accepted.lastEntry.term);
+    this.markStable(accepted.entries);
     if (accepted.lastCommittedIndex > 0) raftLog.appliedTo(accepted.lastCommittedIndex);
     for (const message of accepted.stepsOnAdvance) this.raft.step(message);
+  }
+
+  /**
+   * The handed-out entries are durable. If a conflicting append replaced a suffix of them meanwhile, the prefix
+   * that still matches is durable all the same (Log Matching: same index and term means same entry): marking
+   * only the last entry would leave the whole batch unstable, and the next Ready would hand committed entries
+   * out for writing again (found by the simulator, seed 50563; test/raft/rawNode.test.ts).
+   */
+  private markStable(entries: readonly Entry[]): void {
+    const unstable = this.raft.raftLog.unstable;
+    for (let position = entries.length - 1; position >= 0; position--) {
+      const entry = entries[position] as Entry;
+      if (unstable.maybeTerm(entry.index) === entry.term) {
+        this.raft.raftLog.stableTo(entry.index, entry.term);
+        return;
+      }
+    }
   }
 
   status(): RaftStatus {
