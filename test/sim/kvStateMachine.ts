@@ -3,7 +3,7 @@
  * put, get and compare-and-set, plus a client session table (thesis §6.3) that makes retried writes
  * idempotent. Commands are JSON in the entry data; snapshots are JSON of the whole state.
  */
-import { crc32 } from './snapshotChunks.js';
+import { crc32 } from '../../src/raft/transport/snapshotTransfer.js';
 
 /** A write as proposed by a node on behalf of a client. */
 export type KvCommand =

@@ -8,7 +8,7 @@ import type { Message } from '../../src/raft/core/types.js';
 import type { EventQueue } from './eventQueue.js';
 import type { NetworkOptions, PartitionMode } from './options.js';
 import type { SimRandom } from './prng.js';
-import type { SnapshotChunk, SnapshotChunkAck } from './snapshotChunks.js';
+import type { SnapshotChunk, SnapshotChunkAck } from '../../src/raft/transport/snapshotTransfer.js';
 
 /** What travels between nodes. */
 export type Packet =

@@ -6,7 +6,13 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SnapshotReassembler, SnapshotSender, crc32, splitIntoChunks, type SnapshotChunk } from './snapshotChunks.js';
+import {
+  SnapshotReassembler,
+  SnapshotSender,
+  crc32,
+  splitIntoChunks,
+  type SnapshotChunk,
+} from '../../../src/raft/transport/snapshotTransfer.js';
 
 const bytes = (length: number, seed = 7): Uint8Array => Uint8Array.from({ length }, (_, i) => (i * 31 + seed) & 0xff);
 

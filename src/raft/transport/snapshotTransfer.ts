@@ -6,8 +6,8 @@
  * `retransmitTicks` without progress, and gives up after `transferTicksMax` (the caller then reports the
  * snapshot as failed to Raft). The end-to-end `done` ack comes after the receiver has stepped the message.
  *
- * Meant to move to src/raft/transport/snapshotTransfer.ts once the real transport needs it; it depends on
- * nothing but Uint8Array.
+ * Used by the simulator's network today and by the peer transport of the multi-node cluster; it depends on
+ * nothing but Uint8Array (docs/raft.md R6).
  */
 
 /** One chunk on the wire. Every chunk repeats the transfer's size and checksum so any chunk can open it. */
