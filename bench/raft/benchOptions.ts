@@ -39,7 +39,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --payload-bytes N       proposal size (default 100, at least 8)
   --concurrency A,B,...   outstanding proposals for one-group (default 1,64,256)
   --group-concurrency A,B outstanding proposals per group for many-groups (default 1,4)
-  --tick-ms N             tick interval (default 10); --election-ticks (10), --heartbeat-ticks (1)
+  --tick-ms N             tick interval (default 100, the node runtime's); --election-ticks (10), --heartbeat-ticks (1)
   --propose-mode batch|single   batch (default): multiRaft.enqueueProposal, a turn's proposals become one
                           append per follower; single: one multiRaft.propose (one append) per proposal
   --data-dir DIR          where the LevelDBs go (default a fresh temp dir, removed at the end)
@@ -77,7 +77,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions | 'help
       'payload-bytes': { type: 'string', default: '100' },
       concurrency: { type: 'string', default: '1,64,256' },
       'group-concurrency': { type: 'string', default: '1,4' },
-      'tick-ms': { type: 'string', default: '10' },
+      'tick-ms': { type: 'string', default: '100' },
       'election-ticks': { type: 'string', default: '10' },
       'heartbeat-ticks': { type: 'string', default: '1' },
       'propose-mode': { type: 'string', default: 'batch' },

@@ -7,6 +7,7 @@
  * Prints `SEED=` and the derived options before each verbose run; on failure the replay command, the
  * violations and the trace tail. Exit code 1 if any seed failed.
  */
+import { execFileSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { deriveOptions, formatOptions, type PresetName } from './options.js';
 import { formatFailure, formatStats, runSimulation } from './simulator.js';
@@ -43,8 +44,20 @@ function parseArguments(argv: readonly string[]): CliArguments {
   return parsed;
 }
 
+/** The git commit the simulator runs (plus a mark when the tree has changes), or 'unknown' outside git. */
+function sourceCommit(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim();
+    return dirty.length > 0 ? `${head}+changes` : head;
+  } catch {
+    return 'unknown';
+  }
+}
+
 async function runOne(seed: number, preset: PresetName, trace: boolean): Promise<boolean> {
   const options = deriveOptions(seed, preset);
+  console.log(`commit=${sourceCommit()} (a seed is exact only for its commit)`);
   for (const line of formatOptions(options)) console.log(line);
   const started = performance.now();
   const result = await runSimulation(options, trace ? { traceSink: (line) => console.log(line) } : {});
@@ -61,7 +74,7 @@ async function runOne(seed: number, preset: PresetName, trace: boolean): Promise
 }
 
 async function runMany(count: number, base: number, preset: PresetName): Promise<boolean> {
-  console.log(`running ${count} seeds from base ${base} (preset ${preset})`);
+  console.log(`running ${count} seeds from base ${base} (preset ${preset}) at commit ${sourceCommit()}`);
   const failures: number[] = [];
   const unknownLinearizability: number[] = [];
   const started = performance.now();
