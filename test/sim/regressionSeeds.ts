@@ -36,4 +36,9 @@ export const REGRESSION_SEEDS: readonly RegressionSeed[] = [
     preset: 'default' as const,
     bug: 'raft: a leader that applied its own removal stepped down before the last voter learned the commit: leaderless forever',
   })),
+  ...[303876, 304595, 309678, 309888].map((seed) => ({
+    seed,
+    preset: 'default' as const,
+    bug: 'sim: replica GC destroyed a removed leader while it was still handing leadership over',
+  })),
 ];

@@ -256,16 +256,21 @@ export class SimCluster {
 
   /**
    * Replica GC (as CockroachDB does against the range descriptor): a removed replica is destroyed only once the
-   * group's current leader agrees it is not a member and has no conf change in flight, so that a removal
-   * followed quickly by a re-addition never destroys the re-added replica.
+   * group's current leader, another node that is itself a member, agrees it is not a member and has no conf
+   * change in flight, so that a removal followed quickly by a re-addition never destroys the re-added replica.
    */
   private collectRemovedReplicas(): void {
     for (const key of [...this.gcCandidates].sort()) {
       const [nodeId, groupId] = key.split('/').map(Number) as [number, number];
       const node = this.nodes.get(nodeId);
       if (node === undefined || node.status !== 'up' || !node.replicas.has(groupId)) continue;
-      const leaderRaft = this.leaderOf(groupId)?.replicas.get(groupId)?.rawNode.raft;
-      if (leaderRaft === undefined || leaderRaft.pendingConfIndex > leaderRaft.raftLog.applied) continue;
+      const leader = this.leaderOf(groupId);
+      // The removed replica itself may still be leading (handing leadership over): it is not the authority on
+      // its own removal, and destroying it then could strand the others (seed 303876).
+      if (leader === null || leader.id === nodeId) continue;
+      const leaderRaft = leader.replicas.get(groupId)?.rawNode.raft;
+      if (leaderRaft === undefined || leaderRaft.isRemovedLeader()) continue;
+      if (leaderRaft.pendingConfIndex > leaderRaft.raftLog.applied) continue;
       const { voters, learners } = leaderRaft.tracker.confState();
       if (voters.includes(nodeId) || learners.includes(nodeId)) continue;
       this.gcCandidates.delete(key);

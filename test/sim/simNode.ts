@@ -26,7 +26,12 @@ import { decodeMessage, encodeMessage } from './messageCodec.js';
 import type { SimOptions } from './options.js';
 import type { SimDisk } from './simDisk.js';
 import type { Packet, SimNetwork } from './simNetwork.js';
-import { SnapshotReassembler, SnapshotSender, type SnapshotChunk, type SnapshotChunkAck } from '../../src/raft/transport/snapshotTransfer.js';
+import {
+  SnapshotReassembler,
+  SnapshotSender,
+  type SnapshotChunk,
+  type SnapshotChunkAck,
+} from '../../src/raft/transport/snapshotTransfer.js';
 import type { ReplicaSummary } from './trace.js';
 
 /** What a node needs from the simulated world around it. */
