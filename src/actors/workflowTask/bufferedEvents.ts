@@ -1,0 +1,54 @@
+/**
+ * Outside events (signals, cancel requests) and the buffer (TEMPORAL-API.md §5.2): while a workflow task is
+ * started they wait in the buffer; otherwise they are written at once and make sure a task will see them.
+ */
+
+import { invariant } from '../../raft/core/errors.js';
+import { workflowExecutionCancelRequestedEvent, workflowExecutionSignaledEvent } from '../history/events.js';
+import type { BufferedEvent } from '../mutableState/mutableState.js';
+import { defaultQueueKind, scheduleWorkflowTaskIn } from './scheduleWorkflowTask.js';
+import type { TransitionDraft } from './transition.js';
+
+/** Writes one outside event now (ids and time are assigned at write, so a flush keeps time non-decreasing). */
+function writeOutsideEventIn(draft: TransitionDraft, event: BufferedEvent): void {
+  switch (event.kind) {
+    case 'signaled':
+      draft.append(workflowExecutionSignaledEvent, event.attributes);
+      return;
+    case 'cancelRequested':
+      draft.append(workflowExecutionCancelRequestedEvent, event.attributes);
+      return;
+  }
+}
+
+/** Writes every buffered event in arrival order and empties the buffer. */
+export function flushBufferedEventsIn(draft: TransitionDraft): number {
+  const buffered = draft.state.bufferedEvents;
+  draft.update({ bufferedEvents: [] });
+  for (const event of buffered) {
+    writeOutsideEventIn(draft, event);
+  }
+  return buffered.length;
+}
+
+/**
+ * Accepts an outside event: buffered while a task is started; otherwise written, then a task is scheduled if none
+ * is pending, and a transient scheduled task becomes a written first attempt (a new event resets attempts, §5.3).
+ */
+export function acceptOutsideEventIn(draft: TransitionDraft, event: BufferedEvent): void {
+  const task = draft.state.workflowTask;
+  invariant(draft.state.closeState === null, 'outside event on a closed run');
+  if (task.phase === 'started') {
+    draft.update({ bufferedEvents: [...draft.state.bufferedEvents, event] });
+    return;
+  }
+  invariant(draft.state.bufferedEvents.length === 0, 'events are buffered only while a task is started');
+  writeOutsideEventIn(draft, event);
+  if (task.phase === 'none') {
+    scheduleWorkflowTaskIn(draft, 1, defaultQueueKind(draft.state));
+  } else if (task.transient) {
+    // The transient attempt's dispatched task is now stale (its scheduledEventId is taken by this event).
+    draft.update({ workflowTask: { phase: 'none' } });
+    scheduleWorkflowTaskIn(draft, 1, 'normal');
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Starting a run (TEMPORAL-API.md §5.1): `1 WorkflowExecutionStarted`, `2 WorkflowTaskScheduled{attempt 1}` on
+ * the normal queue. The caller picks the runId and validates timeouts (defaults and caps are frontend policy).
+ */
+
+import {
+  workflowExecutionStartedEvent,
+  type ProtoMessage,
+  type WorkflowExecutionStartedAttributes,
+} from '../history/events.js';
+import { durationFromMs } from '../history/protoTime.js';
+import type { ExecutionInfo, MutableState } from '../mutableState/mutableState.js';
+import { InvalidTransitionInputError } from './errors.js';
+import { scheduleWorkflowTaskIn } from './scheduleWorkflowTask.js';
+import { TransitionDraft, type TransitionContext, type TransitionResult } from './transition.js';
+
+/** StartWorkflowExecution's fields the history keeps; `executionInfo.startTimeMs` must equal `context.nowMs`. */
+export interface StartWorkflowInput {
+  readonly executionInfo: ExecutionInfo;
+  readonly identity: string;
+  readonly input?: ProtoMessage;
+  readonly header?: ProtoMessage;
+  readonly memo?: ProtoMessage;
+  readonly searchAttributes?: ProtoMessage;
+  readonly retryPolicy?: ProtoMessage;
+}
+
+/** The state of a run before its first event. */
+function emptyState(info: ExecutionInfo, taskIdFirst: number): MutableState {
+  return {
+    formatVersion: 1,
+    executionInfo: info,
+    status: 'running',
+    nextEventId: 1,
+    lastEventTimeMs: info.startTimeMs,
+    lastTaskId: taskIdFirst - 1,
+    workflowTask: { phase: 'none' },
+    previousStartedEventId: 0,
+    stickiness: null,
+    bufferedEvents: [],
+    signalsReceivedCount: 0,
+    signalRequestIds: [],
+    cancelRequested: false,
+    closeState: null,
+  };
+}
+
+function checkStartInput(input: StartWorkflowInput, context: TransitionContext): void {
+  const info = input.executionInfo;
+  if (info.startTimeMs !== context.nowMs) {
+    throw new InvalidTransitionInputError(`startTimeMs ${info.startTimeMs} must equal nowMs ${context.nowMs}`);
+  }
+  for (const [name, value] of Object.entries({
+    workflowTaskTimeoutMs: info.workflowTaskTimeoutMs,
+    workflowRunTimeoutMs: info.workflowRunTimeoutMs,
+    workflowExecutionTimeoutMs: info.workflowExecutionTimeoutMs,
+  })) {
+    if (!Number.isSafeInteger(value) || value < 0) {
+      throw new InvalidTransitionInputError(`${name} must be a non-negative integer (ms), got ${value}`);
+    }
+  }
+  if (info.workflowTaskTimeoutMs === 0) {
+    throw new InvalidTransitionInputError('workflowTaskTimeoutMs must be > 0: apply the 10 s default first');
+  }
+  if (info.workflowId === '' || info.runId === '' || info.taskQueue === '' || info.workflowType === '') {
+    throw new InvalidTransitionInputError('workflowId, runId, taskQueue and workflowType must be non-empty');
+  }
+}
+
+function startedAttributes(input: StartWorkflowInput): WorkflowExecutionStartedAttributes {
+  const info = input.executionInfo;
+  return {
+    workflowType: { name: info.workflowType },
+    taskQueue: { name: info.taskQueue, kind: 'TASK_QUEUE_KIND_NORMAL' },
+    ...(input.input === undefined ? {} : { input: input.input }),
+    ...(input.header === undefined ? {} : { header: input.header }),
+    ...(info.workflowExecutionTimeoutMs === 0
+      ? {}
+      : { workflowExecutionTimeout: durationFromMs(info.workflowExecutionTimeoutMs) }),
+    ...(info.workflowRunTimeoutMs === 0 ? {} : { workflowRunTimeout: durationFromMs(info.workflowRunTimeoutMs) }),
+    workflowTaskTimeout: durationFromMs(info.workflowTaskTimeoutMs),
+    identity: input.identity,
+    attempt: 1,
+    originalExecutionRunId: info.runId,
+    firstExecutionRunId: info.runId,
+    workflowId: info.workflowId,
+    ...(input.memo === undefined ? {} : { memo: input.memo }),
+    ...(input.searchAttributes === undefined ? {} : { searchAttributes: input.searchAttributes }),
+    ...(input.retryPolicy === undefined ? {} : { retryPolicy: input.retryPolicy }),
+  };
+}
+
+/** Creates the run: its state, events 1–2 and the first task's dispatch. */
+export function startWorkflow(input: StartWorkflowInput, context: TransitionContext): TransitionResult {
+  checkStartInput(input, context);
+  const draft = new TransitionDraft(emptyState(input.executionInfo, context.taskIdFirst), context);
+  draft.append(workflowExecutionStartedEvent, startedAttributes(input));
+  scheduleWorkflowTaskIn(draft, 1, 'normal');
+  return draft.finish();
+}
