@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../src/raft/core/random.js';
 import { RawNode } from '../../src/raft/core/rawNode.js';
 import type { Message } from '../../src/raft/core/types.js';
+import { makeMessage } from '../../src/raft/core/types.js';
 import type { GroupUpdate } from '../../src/raft/multiRaft.js';
 import { MultiRaft } from '../../src/raft/multiRaft.js';
 import type { GroupPersist, RaftLogWriter } from '../../src/raft/storage/raftStorage.js';
@@ -118,20 +119,7 @@ describe('MultiRaft driver', () => {
   it('sends vote responses only after the persist of the vote', async () => {
     const harness = makeHarness([1], [1, 2, 3]);
     // A vote request from node 2 at a higher term: node 1 must persist (term, vote) before answering.
-    harness.multiRaft.step(1, {
-      type: 'vote',
-      from: 2,
-      to: 1,
-      term: 5,
-      logTerm: 0,
-      index: 0,
-      entries: [],
-      commit: 0,
-      snapshot: null,
-      reject: false,
-      rejectHint: 0,
-      context: new Uint8Array(0),
-    });
+    harness.multiRaft.step(1, makeMessage({ type: 'vote', from: 2, to: 1, term: 5 }));
     await settle();
     expect(harness.sent.filter((s) => s.message.type === 'voteResp')).toHaveLength(0);
     expect(harness.writer.calls[0]?.writes[0]?.ops.hardState).toMatchObject({ term: 5, vote: 2 });
@@ -175,20 +163,7 @@ describe('MultiRaft driver', () => {
 
   it('drops messages for groups it does not host and counts them', async () => {
     const harness = makeHarness([1]);
-    harness.multiRaft.step(99, {
-      type: 'heartbeat',
-      from: 2,
-      to: 1,
-      term: 1,
-      logTerm: 0,
-      index: 0,
-      entries: [],
-      commit: 0,
-      snapshot: null,
-      reject: false,
-      rejectHint: 0,
-      context: new Uint8Array(0),
-    });
+    harness.multiRaft.step(99, makeMessage({ type: 'heartbeat', from: 2, to: 1, term: 1 }));
     expect(harness.multiRaft.stats.messagesDropped).toBe(1);
     await resolveAll(harness);
   });
