@@ -67,6 +67,7 @@ export class Progress {
     this.pendingSnapshot = snapshotIndex;
     this.next = snapshotIndex + 1;
     this.sentCommit = snapshotIndex;
+    this.assertMatchBelowNext();
   }
 
   /** Updates flow control after an append with `entryCount` entries and `bytes` payload was sent. */
@@ -98,7 +99,13 @@ export class Progress {
     this.match = index;
     this.next = Math.max(this.next, index + 1);
     this.msgAppFlowPaused = false;
+    this.assertMatchBelowNext();
     return true;
+  }
+
+  /** match < next always: we never plan to send what the follower is known to have. */
+  assertMatchBelowNext(): void {
+    invariant(this.match < this.next, () => `progress: match ${this.match} must be below next ${this.next}`);
   }
 
   /**
@@ -116,6 +123,7 @@ export class Progress {
     this.next = Math.max(Math.min(rejected, matchHint + 1), this.match + 1);
     this.sentCommit = Math.min(this.sentCommit, this.next - 1);
     this.msgAppFlowPaused = false;
+    this.assertMatchBelowNext();
     return true;
   }
 

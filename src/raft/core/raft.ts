@@ -384,6 +384,10 @@ export class Raft {
 
   becomeLeader(): void {
     invariant(this.role !== 'follower', 'invalid transition follower -> leader');
+    invariant(
+      this.role === 'candidate' && this.vote === this.id,
+      () => `a ${this.role} with vote ${this.vote} cannot lead`
+    );
     this.stepByRole = stepLeader;
     this.reset(this.term);
     this.tickByRole = () => this.tickHeartbeat();
@@ -824,6 +828,8 @@ export class Raft {
     }
     const lastNewIndex = this.raftLog.maybeAppend(message.index, message.logTerm, message.commit, message.entries);
     if (lastNewIndex !== undefined) {
+      invariant(lastNewIndex <= this.raftLog.lastIndex(), () => `acked ${lastNewIndex} beyond our log`);
+      invariant(this.raftLog.committed <= this.raftLog.lastIndex(), 'commit beyond the log after an append');
       this.send({ type: 'appResp', to: message.from, index: lastNewIndex });
       return;
     }

@@ -202,6 +202,19 @@ export class RawNode {
   }
 
   private assertReadyInvariants(ready: Ready): void {
+    assertContiguous(ready.entries, 'unstable entries');
+    assertContiguous(ready.committedEntries, 'committed entries');
+    const firstCommitted = ready.committedEntries[0];
+    const lastCommitted = ready.committedEntries[ready.committedEntries.length - 1];
+    if (firstCommitted !== undefined && lastCommitted !== undefined) {
+      const raftLog = this.raft.raftLog;
+      invariant(
+        firstCommitted.index === raftLog.applying + 1 && lastCommitted.index <= raftLog.committed,
+        () =>
+          `committed entries [${firstCommitted.index}, ${lastCommitted.index}] must start after applying ` +
+          `${raftLog.applying} and end at or before commit ${raftLog.committed}`
+      );
+    }
     const first = ready.entries[0];
     if (first !== undefined) {
       invariant(
@@ -282,6 +295,17 @@ export class RawNode {
       confState: raft.tracker.confState(),
       progress,
     };
+  }
+}
+
+function assertContiguous(entries: readonly Entry[], what: string): void {
+  for (let position = 1; position < entries.length; position++) {
+    const previous = entries[position - 1] as Entry;
+    const entry = entries[position] as Entry;
+    invariant(
+      entry.index === previous.index + 1 && entry.term >= previous.term,
+      () => `${what} not contiguous: ${previous.index}@${previous.term} then ${entry.index}@${entry.term}`
+    );
   }
 }
 
