@@ -1,28 +1,19 @@
 /**
- * The `cairn` command line (ARCHITECTURE.md §7). This build has `help` and `version`; `dev` and `node` are
- * reserved for the node process, which arrives with the workflow engine, and say so rather than pretending.
+ * The `cairn` command line (ARCHITECTURE.md §7): `dev` runs the one-node development cluster (docs/node.md),
+ * `help` and `version` say what they say; `node` is reserved for the multi-node cluster and says so rather than
+ * pretending.
  *
  * `runCli` takes its arguments and output streams as parameters and returns the exit code, so tests call it
  * directly; `bin/cairn.js` wires it to the process.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { CliUsageError, exitCodeSuccess, exitCodeUsage } from './cliCommon.js';
+import type { CliIo } from './cliCommon.js';
+import { devOptionsUsage, runDev } from './devCommand.js';
 
-/** Where the CLI writes; `process.stdout`/`process.stderr` fit, and so does a test buffer. */
-export interface CliIo {
-  stdout: { write(text: string): unknown };
-  stderr: { write(text: string): unknown };
-}
-
-/** Exit codes: 0 success, 1 runtime failure, 2 usage error or a command this build does not implement. */
-export const exitCodeSuccess = 0;
-export const exitCodeFailure = 1;
-export const exitCodeUsage = 2;
-
-/** A usage error: unknown command or option, or a missing argument. Reported with the usage text, exit 2. */
-export class CliUsageError extends Error {
-  override readonly name = 'CliUsageError';
-}
+export { CliUsageError, exitCodeFailure, exitCodeSuccess, exitCodeUsage } from './cliCommon.js';
+export type { CliIo } from './cliCommon.js';
 
 interface CliCommand {
   name: string;
@@ -30,19 +21,15 @@ interface CliCommand {
   run(args: readonly string[], io: CliIo): Promise<number>;
 }
 
-const notImplementedMessage =
-  'not yet implemented in this build: the dev node arrives with the workflow engine.\n' +
-  'What exists today is the Raft library (src/raft); see README.md for how to test and benchmark it.\n';
-
 const commands: readonly CliCommand[] = [
   {
     name: 'dev',
-    summary: 'run a one-node development cluster (not yet implemented in this build)',
-    run: (_args, io) => reportNotImplemented('dev', io),
+    summary: 'run a one-node development cluster in the foreground (options below; Ctrl-C stops it)',
+    run: (args, io) => runDev(args, io),
   },
   {
     name: 'node',
-    summary: 'run one cluster node (not yet implemented in this build)',
+    summary: 'run one node of a multi-node cluster (not yet implemented)',
     run: (_args, io) => reportNotImplemented('node', io),
   },
   {
@@ -58,7 +45,7 @@ const commands: readonly CliCommand[] = [
 ];
 
 async function reportNotImplemented(name: string, io: CliIo): Promise<number> {
-  io.stderr.write(`cairn ${name}: ${notImplementedMessage}`);
+  io.stderr.write(`cairn ${name}: not yet implemented: arrives with the multi-node cluster; use \`cairn dev\` today\n`);
   return exitCodeUsage;
 }
 
@@ -103,10 +90,13 @@ export function usageText(): string {
     '  -h, --help     print this help',
     '  -v, --version  print the version',
     '',
+    'Options of cairn dev:',
+    ...devOptionsUsage,
+    '',
   ].join('\n');
 }
 
-/** Commands of this build take no options; anything starting with `-` is a usage error. */
+/** `help` and `version` take no options; anything starting with `-` is a usage error. */
 function parseCommandArgs(name: string, args: readonly string[]): void {
   const { positionals, tokens } = parseArgs({ args: [...args], strict: false, allowPositionals: true, tokens: true });
   const unknownOption = tokens.find((token) => token.kind === 'option');

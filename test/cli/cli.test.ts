@@ -1,8 +1,10 @@
 // Goal: the `cairn` command parses its arguments, prints help and version, refuses unknown input with a usage
-// error (exit 2), and says plainly that `dev` and `node` are not in this build.
+// error (exit 2), validates every flag of `dev` (exit 2 naming the flag), and says plainly that `node` is not in this
+// build. Starting a real dev node is test/node/'s job.
 // Method: call the exported runCli(argv, io) with in-memory streams and check exit codes and output text.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseDevFlags } from '../../src/cli/devCommand.js';
 import { exitCodeSuccess, exitCodeUsage, runCli } from '../../src/cli/main.js';
 
 interface CliRun {
@@ -83,15 +85,55 @@ describe('usage errors', () => {
   });
 });
 
-describe('commands not in this build', () => {
-  it('dev and node say they are not implemented yet, on stderr, with exit 2', async () => {
-    for (const command of ['dev', 'node']) {
-      const result = await run(command, '--shards', '8');
-      expect(result.exitCode, command).toBe(exitCodeUsage);
-      expect(result.stdout, command).toBe('');
-      expect(result.stderr, command).toContain(
-        `cairn ${command}: not yet implemented in this build: the dev node arrives with the workflow engine`
-      );
+describe('cairn node', () => {
+  it('says it is not implemented yet, on stderr, with exit 2', async () => {
+    const result = await run('node', '--shards', '8');
+    expect(result.exitCode).toBe(exitCodeUsage);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('cairn node: not yet implemented: arrives with the multi-node cluster');
+  });
+});
+
+describe('cairn dev flag validation', () => {
+  const badFlags: Array<{ argv: string[]; message: RegExp }> = [
+    { argv: ['--listen', '127.0.0.1'], message: /^cairn dev: --listen: '127\.0\.0\.1' is not an address/ },
+    { argv: ['--listen', '127.0.0.1:70000'], message: /^cairn dev: --listen: port 70000 is out of range/ },
+    { argv: ['--listen', ':7233'], message: /^cairn dev: --listen: ':7233' is not an address/ },
+    { argv: ['--http-listen', 'localhost:http'], message: /^cairn dev: --http-listen: 'localhost:http' is not/ },
+    { argv: ['--shards', '0'], message: /^cairn dev: --shards: '0' is not a shard count/ },
+    { argv: ['--shards', '2.5'], message: /^cairn dev: --shards: '2\.5' is not a shard count/ },
+    { argv: ['--shards', '1025'], message: /^cairn dev: --shards: '1025' is not a shard count/ },
+    { argv: ['--shards'], message: /^cairn dev: --shards needs a value/ },
+    { argv: ['--data-dir', ''], message: /^cairn dev: --data-dir needs a value/ },
+    { argv: ['--frobnicate'], message: /^cairn dev: unknown option '--frobnicate'/ },
+    { argv: ['extra'], message: /^cairn dev: unexpected argument 'extra'/ },
+  ];
+
+  it('refuses each bad flag with exit 2 and a message naming it, before starting anything', async () => {
+    for (const { argv, message } of badFlags) {
+      const result = await run('dev', ...argv);
+      expect(result.exitCode, argv.join(' ')).toBe(exitCodeUsage);
+      expect(result.stdout, argv.join(' ')).toBe('');
+      expect(result.stderr, argv.join(' ')).toMatch(message);
+      expect(result.stderr, argv.join(' ')).toContain('Usage: cairn <command> [options]');
     }
+  });
+
+  it('accepts IPv6 addresses in brackets and the --flag=value form', () => {
+    expect(parseDevFlags(['--listen=[::1]:0', '--http-listen', 'localhost:8080', '--shards=3'])).toEqual({
+      dataDir: './.cairn',
+      listen: { host: '::1', port: 0 },
+      httpListen: { host: 'localhost', port: 8080 },
+      shards: 3,
+    });
+  });
+
+  it('defaults to ./.cairn, 127.0.0.1:7233, 127.0.0.1:8233 and the stored (or default 8) shard count', () => {
+    expect(parseDevFlags([])).toEqual({
+      dataDir: './.cairn',
+      listen: { host: '127.0.0.1', port: 7233 },
+      httpListen: { host: '127.0.0.1', port: 8233 },
+      shards: undefined,
+    });
   });
 });
