@@ -9,7 +9,8 @@
 import * as grpc from '@grpc/grpc-js';
 import pino, { type Logger } from 'pino';
 import { serviceImplementation } from './dispatch.js';
-import { defaultHandlerTable, type HandlerTable } from './handlers/handlerTable.js';
+import type { WorkflowEngine } from './engine/workflowEngine.js';
+import { servedHandlerTable, type HandlerTable } from './handlers/handlerTable.js';
 import { reportedServerVersion } from './handlers/getSystemInfo.js';
 import type { FrontendServices } from './handlers/handlerTypes.js';
 import { InMemoryNamespaceRegistry } from './namespaces/inMemoryNamespaceRegistry.js';
@@ -29,6 +30,8 @@ export interface FrontendServerOptions {
   readonly serverVersion?: string;
   /** Replaces the default handler table (tests inject failing handlers through it). */
   readonly handlers?: HandlerTable;
+  /** The workflow engine; without it, engine RPCs (StartWorkflowExecution, …) answer UNIMPLEMENTED. */
+  readonly engine?: WorkflowEngine;
 }
 
 /** One frontend gRPC server. `start` once, `stop` once. */
@@ -42,9 +45,10 @@ export class FrontendServer {
     const services: FrontendServices = {
       namespaces: options.namespaces ?? new InMemoryNamespaceRegistry(),
       serverVersion: options.serverVersion ?? reportedServerVersion,
+      engine: options.engine,
     };
     this.server = new grpc.Server({ 'grpc.max_receive_message_length': frontendMessageBytesMax });
-    const handlers = options.handlers ?? defaultHandlerTable();
+    const handlers = options.handlers ?? servedHandlerTable(options.engine !== undefined);
     for (const binding of frontendServiceBindings()) {
       const implementation = serviceImplementation(binding, { handlers, services, logger: this.logger });
       this.server.addService(binding.serverDefinition, implementation);

@@ -9,6 +9,7 @@
 import { resolve } from 'node:path';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
+import { ShardWorkflowEngine } from '../frontend/engine/shardWorkflowEngine.js';
 import { FrontendServer } from '../frontend/server.js';
 import { SINGLE_NODE_ID, ShardRuntime } from '../shard/runtime/shardRuntime.js';
 import { prepareDataDir } from './dataDir.js';
@@ -69,7 +70,10 @@ export class DevNode {
     await prepareDataDir(dataDir);
     const runtime = await openRuntime(dataDir, options, logger);
     let node: DevNode | null = null;
-    const frontend = new FrontendServer({ logger: logger.child({ component: 'frontend' }) });
+    const frontend = new FrontendServer({
+      logger: logger.child({ component: 'frontend' }),
+      engine: new ShardWorkflowEngine(runtime),
+    });
     const health = new HealthServer(() => node?.healthNow() ?? startingHealth(runtime, dataDir));
     let grpcStarted = false;
     try {

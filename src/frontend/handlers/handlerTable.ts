@@ -4,15 +4,18 @@
  */
 import { healthServiceName, workflowServiceName } from '../proto/serviceDefinitions.js';
 import { describeNamespace } from './describeNamespace.js';
+import { describeWorkflowExecution } from './describeWorkflowExecution.js';
 import { getSystemInfo } from './getSystemInfo.js';
+import { getWorkflowExecutionHistory } from './getWorkflowExecutionHistory.js';
 import type { UnaryHandler } from './handlerTypes.js';
 import { healthCheck } from './healthCheck.js';
 import { listNamespaces } from './listNamespaces.js';
+import { startWorkflowExecution } from './startWorkflowExecution.js';
 
 /** A read-only map from `Service/Method` to its handler. */
 export type HandlerTable = ReadonlyMap<string, UnaryHandler>;
 
-/** The RPCs Cairn serves today. */
+/** The RPCs a frontend serves without a workflow engine. */
 export function defaultHandlerTable(): HandlerTable {
   return new Map<string, UnaryHandler>([
     [`${workflowServiceName}/GetSystemInfo`, getSystemInfo],
@@ -20,4 +23,18 @@ export function defaultHandlerTable(): HandlerTable {
     [`${workflowServiceName}/ListNamespaces`, listNamespaces],
     [`${healthServiceName}/Check`, healthCheck],
   ]);
+}
+
+/** The RPCs served through the workflow engine (services.engine). */
+export function engineHandlerTable(): HandlerTable {
+  return new Map<string, UnaryHandler>([
+    [`${workflowServiceName}/StartWorkflowExecution`, startWorkflowExecution],
+    [`${workflowServiceName}/DescribeWorkflowExecution`, describeWorkflowExecution],
+    [`${workflowServiceName}/GetWorkflowExecutionHistory`, getWorkflowExecutionHistory],
+  ]);
+}
+
+/** What a server serves: the default RPCs, plus the engine's when it has one (else those answer UNIMPLEMENTED). */
+export function servedHandlerTable(withEngine: boolean): HandlerTable {
+  return withEngine ? new Map([...defaultHandlerTable(), ...engineHandlerTable()]) : defaultHandlerTable();
 }

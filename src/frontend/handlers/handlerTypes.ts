@@ -5,6 +5,7 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
+import type { WorkflowEngine } from '../engine/workflowEngine.js';
 import type { NamespaceRegistry } from '../namespaces/namespaceRegistry.js';
 import type { ProtoObject } from '../proto/protoCodec.js';
 
@@ -13,6 +14,8 @@ export interface FrontendServices {
   readonly namespaces: NamespaceRegistry;
   /** Reported by GetSystemInfo as `serverVersion`. */
   readonly serverVersion: string;
+  /** The workflow engine; absent on a frontend-only server, whose engine RPCs answer UNIMPLEMENTED. */
+  readonly engine?: WorkflowEngine;
 }
 
 /** Per-call information. */
