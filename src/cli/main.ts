@@ -145,6 +145,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const commandName = parsed.command;
     const command = commands.find((candidate) => candidate.name === commandName);
     if (command === undefined) throw new CliUsageError(`cairn: unknown command '${commandName}'`);
+    if (parsed.rest.includes('--help') || parsed.rest.includes('-h')) {
+      // `cairn dev --help` is what people type first: answer it rather than call --help an unknown option.
+      io.stdout.write(usageText());
+      return exitCodeSuccess;
+    }
     return await command.run(parsed.rest, io);
   } catch (error) {
     if (error instanceof CliUsageError) {

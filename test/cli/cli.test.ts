@@ -137,3 +137,12 @@ describe('cairn dev flag validation', () => {
     });
   });
 });
+
+describe('per-command help', () => {
+  it('cairn dev --help prints the usage with the dev options and exits 0', async () => {
+    const result = await run('dev', '--help');
+    expect(result.exitCode).toBe(exitCodeSuccess);
+    expect(result.stdout).toContain('--data-dir');
+    expect(result.stderr).toBe('');
+  });
+});

@@ -16,12 +16,20 @@ import type { StartRequest } from '../../actors/start/startRequest.js';
 import { NotLeaderError, ShardBackpressureError, ShardClosedError } from '../../shard/errors.js';
 import type { ShardRuntime } from '../../shard/runtime/shardRuntime.js';
 import { InvalidArgumentError, NotFoundError, ResourceExhaustedError, UnavailableError } from '../errors.js';
+import type { TransitionResult } from '../../actors/workflowTask/transition.js';
+import { MatchingQueues } from './matchingQueues.js';
 import { TaskIdAllocator } from './taskIdAllocator.js';
 import type { ExecutionRef, HistoryPage, HistoryPageQuery, WorkflowEngine } from './workflowEngine.js';
+import { pollWorkflowTask, respondToWorkflowTask } from './workflowTasks.js';
+import type { PolledWorkflowTask, TokenTransition, WorkflowTaskDeps, WorkflowTaskPoll } from './workflowTasks.js';
+import { WorkflowTasksRunWatchers } from './workflowTasksRunWatchers.js';
 
 /** The engine of a node that hosts every shard (the dev node). */
 export class ShardWorkflowEngine implements WorkflowEngine {
   private readonly taskIds = new TaskIdAllocator();
+  /** In-memory matching (dev path): not rebuilt after a restart, see matchingQueues.ts. */
+  private readonly matching = new MatchingQueues();
+  private readonly watchers = new WorkflowTasksRunWatchers();
 
   constructor(
     private readonly runtime: ShardRuntime,
@@ -33,7 +41,35 @@ export class ShardWorkflowEngine implements WorkflowEngine {
     const shardId = this.runtime.shardOf(request.namespace, request.workflowId);
     const nowMs = this.clockMs();
     const inputs = { runId: randomUUID(), nowMs, taskIdFirst: this.taskIds.allocate(shardId, nowMs) };
-    return translateShardErrors(() => startWorkflowOnShard(this.runtime, request, inputs));
+    const result = await translateShardErrors(() => startWorkflowOnShard(this.runtime, request, inputs));
+    if (result.kind === 'started' && !result.deduplicated) {
+      // A new run always has its first workflow task scheduled on the normal queue.
+      const run = { namespace: request.namespace, workflowId: request.workflowId, runId: result.runId };
+      this.matching.offer(request.taskQueue, run);
+      this.watchers.notify(run);
+    }
+    return result;
+  }
+
+  async pollWorkflowTask(poll: WorkflowTaskPoll): Promise<PolledWorkflowTask | null> {
+    return translateShardErrors(() => pollWorkflowTask(this.workflowTaskDeps(), poll));
+  }
+
+  async respondToWorkflowTask(
+    namespace: string,
+    taskToken: Uint8Array,
+    transition: TokenTransition
+  ): Promise<TransitionResult> {
+    return translateShardErrors(() => respondToWorkflowTask(this.workflowTaskDeps(), namespace, taskToken, transition));
+  }
+
+  waitForChange(execution: ExecutionRef, waitMs: number, signal: AbortSignal): Promise<void> {
+    return this.watchers.waitForChange(execution, waitMs, signal);
+  }
+
+  private workflowTaskDeps(): WorkflowTaskDeps {
+    const { runtime, matching, watchers, taskIds, clockMs } = this;
+    return { runtime, matching, watchers, taskIds, clockMs };
   }
 
   async describeWorkflow(execution: ExecutionRef): Promise<MutableState> {

@@ -9,6 +9,8 @@ import type { HistoryEvent } from '../../actors/history/events.js';
 import type { MutableState } from '../../actors/mutableState/mutableState.js';
 import type { StartResult } from '../../actors/start/startWorkflowOnShard.js';
 import type { StartRequest } from '../../actors/start/startRequest.js';
+import type { TransitionResult } from '../../actors/workflowTask/transition.js';
+import type { PolledWorkflowTask, TokenTransition, WorkflowTaskPoll } from './workflowTasks.js';
 
 /** Names one workflow execution; an empty `runId` means the workflow id's current run. */
 export interface ExecutionRef {
@@ -42,4 +44,14 @@ export interface WorkflowEngine {
   describeWorkflow(execution: ExecutionRef): Promise<MutableState>;
   /** One page of the run's history in event order, as of a linearizable read; NOT_FOUND if there is no such run. */
   readHistory(query: HistoryPageQuery): Promise<HistoryPage>;
+  /** Waits for a workflow task on the poll's queue and starts it (committed); null when the wait ends empty. */
+  pollWorkflowTask(poll: WorkflowTaskPoll): Promise<PolledWorkflowTask | null>;
+  /** Applies a worker's response to the task its token names (completion or failure), committed. */
+  respondToWorkflowTask(
+    namespace: string,
+    taskToken: Uint8Array,
+    transition: TokenTransition
+  ): Promise<TransitionResult>;
+  /** Resolves when the execution changes, after `waitMs`, or when `signal` aborts (history long polls). */
+  waitForChange(execution: ExecutionRef, waitMs: number, signal: AbortSignal): Promise<void>;
 }

@@ -1,8 +1,9 @@
 /**
- * WorkflowService/GetWorkflowExecutionHistory without long polling: the run's history in event order, paged by
- * `maximumPageSize` (default {@link HISTORY_PAGE_SIZE_DEFAULT}) with an opaque `nextPageToken`
- * (../engine/historyPageToken.ts). `waitNewEvent` and the CLOSE_EVENT filter are not served yet and answer
- * UNIMPLEMENTED saying so, rather than returning an answer that looks complete but is not.
+ * WorkflowService/GetWorkflowExecutionHistory: the run's history in event order, paged by `maximumPageSize`
+ * (default {@link HISTORY_PAGE_SIZE_DEFAULT}) with an opaque `nextPageToken` (../engine/historyPageToken.ts).
+ * The CLOSE_EVENT filter is served by ./getWorkflowExecutionHistoryCloseEvent.ts (with or without `waitNewEvent`, TEMPORAL-API.md
+ * §5.11); `waitNewEvent` with ALL_EVENT is not served yet and answers UNIMPLEMENTED saying so, rather than
+ * returning an answer that looks complete but is not.
  */
 import { requireEngine } from '../engine/requireEngine.js';
 import { decodeHistoryPageToken, encodeHistoryPageToken } from '../engine/historyPageToken.js';
@@ -10,6 +11,7 @@ import { InvalidArgumentError, UnimplementedError } from '../errors.js';
 import type { ProtoObject } from '../proto/protoCodec.js';
 import { listPageSizeMax } from '../validation/limits.js';
 import { optionalBytes, optionalNonNegativeInt } from '../validation/requestFields.js';
+import { closeEventHistory } from './getWorkflowExecutionHistoryCloseEvent.js';
 import { executionRefOf } from './describeWorkflowExecution.js';
 import type { CallContext } from './handlerTypes.js';
 
@@ -19,6 +21,9 @@ export const HISTORY_PAGE_SIZE_DEFAULT = 256;
 /** `{history: {events}, nextPageToken?}` for one page. */
 export async function getWorkflowExecutionHistory(request: ProtoObject, call: CallContext): Promise<ProtoObject> {
   const engine = requireEngine(call);
+  if (request.historyEventFilterType === 'HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT') {
+    return closeEventHistory(request, call);
+  }
   refuseUnimplemented(request, call.rpcName);
   const execution = executionRefOf(request, call);
   const requestedSize = optionalNonNegativeInt(request.maximumPageSize, 'maximumPageSize', 0);
@@ -46,10 +51,8 @@ export async function getWorkflowExecutionHistory(request: ProtoObject, call: Ca
 
 function refuseUnimplemented(request: ProtoObject, rpcName: string): void {
   if (request.waitNewEvent === true) {
-    throw new UnimplementedError(`${rpcName} with waitNewEvent (long poll); Cairn serves it only without waiting`);
-  }
-  const filter = request.historyEventFilterType;
-  if (filter === 'HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT') {
-    throw new UnimplementedError(`${rpcName} with historyEventFilterType CLOSE_EVENT; use ALL_EVENT`);
+    throw new UnimplementedError(
+      `${rpcName} with waitNewEvent and ALL_EVENT (long poll); Cairn waits only with historyEventFilterType CLOSE_EVENT`
+    );
   }
 }

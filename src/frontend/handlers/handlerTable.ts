@@ -10,6 +10,10 @@ import { getWorkflowExecutionHistory } from './getWorkflowExecutionHistory.js';
 import type { UnaryHandler } from './handlerTypes.js';
 import { healthCheck } from './healthCheck.js';
 import { listNamespaces } from './listNamespaces.js';
+import { pollWorkflowTaskQueue } from './pollWorkflowTaskQueue.js';
+import { respondWorkflowTaskCompleted } from './respondWorkflowTaskCompleted.js';
+import { respondWorkflowTaskFailed } from './respondWorkflowTaskFailed.js';
+import { shutdownWorker } from './shutdownWorker.js';
 import { startWorkflowExecution } from './startWorkflowExecution.js';
 
 /** A read-only map from `Service/Method` to its handler. */
@@ -31,6 +35,10 @@ export function engineHandlerTable(): HandlerTable {
     [`${workflowServiceName}/StartWorkflowExecution`, startWorkflowExecution],
     [`${workflowServiceName}/DescribeWorkflowExecution`, describeWorkflowExecution],
     [`${workflowServiceName}/GetWorkflowExecutionHistory`, getWorkflowExecutionHistory],
+    [`${workflowServiceName}/PollWorkflowTaskQueue`, pollWorkflowTaskQueue],
+    [`${workflowServiceName}/RespondWorkflowTaskCompleted`, respondWorkflowTaskCompleted],
+    [`${workflowServiceName}/RespondWorkflowTaskFailed`, respondWorkflowTaskFailed],
+    [`${workflowServiceName}/ShutdownWorker`, shutdownWorker],
   ]);
 }
 
