@@ -72,7 +72,7 @@ export class DevNode {
     let node: DevNode | null = null;
     const frontend = new FrontendServer({
       logger: logger.child({ component: 'frontend' }),
-      engine: new ShardWorkflowEngine(runtime),
+      engine: new ShardWorkflowEngine(runtime, undefined, logger.child({ component: 'engine' })),
     });
     const health = new HealthServer(() => node?.healthNow() ?? startingHealth(runtime, dataDir));
     let grpcStarted = false;

@@ -1,8 +1,8 @@
 /**
  * In-memory matching for the single-node dev path: per (namespace, task queue), a FIFO of runs whose workflow task
  * is scheduled, and the polls waiting for one. Shortcuts (dev node only, documented on purpose):
- * - the queue is not durable: after a restart it starts empty, so a run whose task was scheduled before the restart
- *   is not handed out until something schedules it again (no rebuild from stored runs yet);
+ * - the queue is not durable: after a restart it starts empty, and the engine refills it from the stored runs when
+ *   each shard's gate opens (ShardWorkflowEngine.requeueScheduledTasks);
  * - an entry is a hint, not a claim: the poller re-reads the run and commits WorkflowTaskStarted under an optimistic
  *   precondition, so a stale or duplicate entry is dropped, never handed out twice.
  */

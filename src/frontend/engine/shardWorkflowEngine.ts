@@ -7,9 +7,13 @@
  * proposals in flight or a start that kept losing races → RESOURCE_EXHAUSTED; clients retry both.
  */
 import { randomUUID } from 'node:crypto';
+import { pino } from 'pino';
+import type { Logger } from 'pino';
 import type { MutableState } from '../../actors/mutableState/mutableState.js';
 import { loadCurrentRun, loadMutableState, readHistory } from '../../actors/runStore/runStore.js';
 import type { RunReadView } from '../../actors/runStore/runStore.js';
+import { listRunsWithScheduledWorkflowTask } from '../../actors/runStore/scanRuns.js';
+import type { ScheduledRunsPage } from '../../actors/runStore/scanRuns.js';
 import { StartContentionError, startWorkflowOnShard } from '../../actors/start/startWorkflowOnShard.js';
 import type { StartResult } from '../../actors/start/startWorkflowOnShard.js';
 import type { StartRequest } from '../../actors/start/startRequest.js';
@@ -27,15 +31,52 @@ import { WorkflowTasksRunWatchers } from './workflowTasksRunWatchers.js';
 /** The engine of a node that hosts every shard (the dev node). */
 export class ShardWorkflowEngine implements WorkflowEngine {
   private readonly taskIds = new TaskIdAllocator();
-  /** In-memory matching (dev path): not rebuilt after a restart, see matchingQueues.ts. */
+  /** In-memory matching (dev path): refilled from the stored runs each time a shard's gate opens. */
   private readonly matching = new MatchingQueues();
   private readonly watchers = new WorkflowTasksRunWatchers();
 
   constructor(
     private readonly runtime: ShardRuntime,
     /** Wall clock in epoch ms (tests pin it). */
-    private readonly clockMs: () => number = Date.now
-  ) {}
+    private readonly clockMs: () => number = Date.now,
+    private readonly logger: Logger = pino({ name: 'cairn-engine' })
+  ) {
+    for (let shardId = 0; shardId < runtime.shardCount; shardId++) {
+      const shard = runtime.shard(shardId);
+      // The engine lives as long as the runtime, so the subscription is never removed.
+      // Scanned on the next turn: onReady fires inside the shard's apply, and the scan's read must not re-enter it.
+      shard.onReady(() => setImmediate(() => void this.requeueScheduledTasks(shardId)));
+      if (shard.isReady) setImmediate(() => void this.requeueScheduledTasks(shardId));
+    }
+  }
+
+  /**
+   * Offers every stored run of `shardId` whose workflow task is scheduled to its queue: matching is in memory, so
+   * without this a task scheduled before a restart (or under an earlier leader) is never handed out. Duplicates
+   * with entries already queued are harmless (an entry is a hint, see matchingQueues.ts). A failed scan (the gate
+   * closed meanwhile) is logged and left to the next time the gate opens.
+   */
+  private async requeueScheduledTasks(shardId: number): Promise<void> {
+    const shard = this.runtime.shard(shardId);
+    let requeued = 0;
+    try {
+      let afterKey: Uint8Array | null = null;
+      do {
+        const from: Uint8Array | null = afterKey;
+        const page: ScheduledRunsPage = await shard.read((view) =>
+          listRunsWithScheduledWorkflowTask(view, from, REQUEUE_PAGE_ENTRIES)
+        );
+        for (const { run, taskQueue } of page.runs) {
+          this.matching.offer(taskQueue, run);
+          requeued++;
+        }
+        afterKey = page.afterKey;
+      } while (afterKey !== null);
+      this.logger.info({ shardId, requeued }, 'scheduled workflow tasks re-queued');
+    } catch (error) {
+      this.logger.warn({ shardId, requeued, err: error }, 're-queueing scheduled workflow tasks failed');
+    }
+  }
 
   async startWorkflow(request: StartRequest): Promise<StartResult> {
     const shardId = this.runtime.shardOf(request.namespace, request.workflowId);
@@ -105,6 +146,9 @@ export class ShardWorkflowEngine implements WorkflowEngine {
     return { shardId, ...page };
   }
 }
+
+/** Mutable states read per shard read while re-queueing scheduled tasks (bounds one read's duration). */
+const REQUEUE_PAGE_ENTRIES = 500;
 
 /** The run `execution` names (its current run when runId is empty), or null. */
 async function loadRun(view: RunReadView, execution: ExecutionRef): Promise<MutableState | null> {
