@@ -13,10 +13,10 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { temporal } from '@temporalio/proto';
-import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { pino } from 'pino';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DevNode } from '../../src/node/devNode.js';
+import type { DevNode } from '../../src/node/devNode.js';
+import { installSilentSdkRuntime, startConformanceNode } from './support/conformanceNode.js';
 import type { hello } from './workflows/hello.js';
 
 const { CommandType, EventType, HistoryEventFilterType } = temporal.api.enums.v1;
@@ -30,27 +30,9 @@ let client: Client;
 let address: string;
 
 beforeAll(async () => {
-  Runtime.install({
-    logger: {
-      log: () => undefined,
-      trace: () => undefined,
-      debug: () => undefined,
-      info: () => undefined,
-      warn: () => undefined,
-      error: () => undefined,
-    },
-  });
+  installSilentSdkRuntime();
   dataDir = await mkdtemp(join(tmpdir(), 'cairn-hello-conformance-'));
-  const anyPort = { host: '127.0.0.1', port: 0 };
-  node = await DevNode.start({
-    dataDir,
-    listen: anyPort,
-    httpListen: anyPort,
-    logger: pino({ level: 'silent' }),
-    tickMs: 20,
-    shards: 2,
-  });
-  await node.whenReady();
+  node = await startConformanceNode(dataDir);
   address = `127.0.0.1:${node.grpcPort}`;
   connection = await Connection.connect({ address });
   client = new Client({ connection, namespace: 'default' });

@@ -9,30 +9,20 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { pino } from 'pino';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DevNode } from '../../src/node/devNode.js';
+import type { DevNode } from '../../src/node/devNode.js';
+import { installSilentSdkRuntime, startConformanceNode } from './support/conformanceNode.js';
 import type { hello } from './workflows/hello.js';
 
 const require = createRequire(import.meta.url);
 const workflowsPath = require.resolve('./workflows/hello.ts');
-const anyPort = { host: '127.0.0.1', port: 0 };
 
 let dataDir: string;
 let node: DevNode | undefined;
 
 beforeAll(async () => {
-  Runtime.install({
-    logger: {
-      log: () => undefined,
-      trace: () => undefined,
-      debug: () => undefined,
-      info: () => undefined,
-      warn: () => undefined,
-      error: () => undefined,
-    },
-  });
+  installSilentSdkRuntime();
   dataDir = await mkdtemp(join(tmpdir(), 'cairn-restart-before-poll-'));
 });
 
@@ -42,16 +32,7 @@ afterAll(async () => {
 });
 
 async function startNode(): Promise<DevNode> {
-  const started = await DevNode.start({
-    dataDir,
-    listen: anyPort,
-    httpListen: anyPort,
-    logger: pino({ level: 'silent' }),
-    tickMs: 20,
-    shards: 2,
-  });
-  await started.whenReady();
-  return started;
+  return startConformanceNode(dataDir);
 }
 
 describe('a workflow started before a restart and not yet polled', () => {

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DevNode } from '../../src/node/devNode.js';
+import type { DevNode } from '../../src/node/devNode.js';
+import { startConformanceNode } from './support/conformanceNode.js';
 
 const { EventType } = temporal.api.enums.v1;
 
@@ -21,16 +21,7 @@ let client: Client;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'cairn-start-conformance-'));
-  const anyPort = { host: '127.0.0.1', port: 0 };
-  node = await DevNode.start({
-    dataDir,
-    listen: anyPort,
-    httpListen: anyPort,
-    logger: pino({ level: 'silent' }),
-    tickMs: 20,
-    shards: 2,
-  });
-  await node.whenReady();
+  node = await startConformanceNode(dataDir);
   connection = await Connection.connect({ address: `127.0.0.1:${node.grpcPort}` });
   client = new Client({ connection, namespace: 'default' });
 });
