@@ -8,6 +8,7 @@
  */
 
 import { invariant } from '../../raft/core/errors.js';
+import type { LooseHistoryEvent } from './looseEvents.js';
 import { timestampFromMs, type ProtoDuration, type ProtoTimestamp } from './protoTime.js';
 
 /** A protobuf message the engine stores and returns verbatim without reading it (payloads, failures, metadata). */
@@ -226,7 +227,8 @@ export type HistoryEvent =
   | WorkflowExecutionTerminatedEvent
   | WorkflowExecutionTimedOutEvent
   | WorkflowExecutionSignaledEvent
-  | WorkflowExecutionCancelRequestedEvent;
+  | WorkflowExecutionCancelRequestedEvent
+  | LooseHistoryEvent;
 
 /** The event types that close a run (at most one per history, and nothing after it). */
 export const closeEventTypes: ReadonlySet<string> = new Set([
@@ -246,7 +248,7 @@ function header(eventId: number, eventTimeMs: number, taskId: number): HistoryEv
 }
 
 /** Generic builder: one event of type `T` whose attributes member is `K`. */
-function build<T extends string, K extends string, A>(
+export function buildEvent<T extends string, K extends string, A>(
   eventType: T,
   key: K,
   eventId: number,
@@ -259,7 +261,7 @@ function build<T extends string, K extends string, A>(
 }
 
 /** Signature shared by every builder below. */
-export type EventBuilder<E extends HistoryEvent, A> = (
+export type EventBuilder<E extends HistoryEventHeader, A> = (
   eventId: number,
   eventTimeMs: number,
   taskId: number,
@@ -270,66 +272,80 @@ export const workflowExecutionStartedEvent: EventBuilder<
   WorkflowExecutionStartedEvent,
   WorkflowExecutionStartedAttributes
 > = (id, timeMs, taskId, a) =>
-  build('EVENT_TYPE_WORKFLOW_EXECUTION_STARTED', 'workflowExecutionStartedEventAttributes', id, timeMs, taskId, a);
+  buildEvent('EVENT_TYPE_WORKFLOW_EXECUTION_STARTED', 'workflowExecutionStartedEventAttributes', id, timeMs, taskId, a);
 
 export const workflowTaskScheduledEvent: EventBuilder<WorkflowTaskScheduledEvent, WorkflowTaskScheduledAttributes> = (
   id,
   timeMs,
   taskId,
   a
-) => build('EVENT_TYPE_WORKFLOW_TASK_SCHEDULED', 'workflowTaskScheduledEventAttributes', id, timeMs, taskId, a);
+) => buildEvent('EVENT_TYPE_WORKFLOW_TASK_SCHEDULED', 'workflowTaskScheduledEventAttributes', id, timeMs, taskId, a);
 
 export const workflowTaskStartedEvent: EventBuilder<WorkflowTaskStartedEvent, WorkflowTaskStartedAttributes> = (
   id,
   timeMs,
   taskId,
   a
-) => build('EVENT_TYPE_WORKFLOW_TASK_STARTED', 'workflowTaskStartedEventAttributes', id, timeMs, taskId, a);
+) => buildEvent('EVENT_TYPE_WORKFLOW_TASK_STARTED', 'workflowTaskStartedEventAttributes', id, timeMs, taskId, a);
 
 export const workflowTaskCompletedEvent: EventBuilder<WorkflowTaskCompletedEvent, WorkflowTaskCompletedAttributes> = (
   id,
   timeMs,
   taskId,
   a
-) => build('EVENT_TYPE_WORKFLOW_TASK_COMPLETED', 'workflowTaskCompletedEventAttributes', id, timeMs, taskId, a);
+) => buildEvent('EVENT_TYPE_WORKFLOW_TASK_COMPLETED', 'workflowTaskCompletedEventAttributes', id, timeMs, taskId, a);
 
 export const workflowTaskFailedEvent: EventBuilder<WorkflowTaskFailedEvent, WorkflowTaskFailedAttributes> = (
   id,
   timeMs,
   taskId,
   a
-) => build('EVENT_TYPE_WORKFLOW_TASK_FAILED', 'workflowTaskFailedEventAttributes', id, timeMs, taskId, a);
+) => buildEvent('EVENT_TYPE_WORKFLOW_TASK_FAILED', 'workflowTaskFailedEventAttributes', id, timeMs, taskId, a);
 
 export const workflowTaskTimedOutEvent: EventBuilder<WorkflowTaskTimedOutEvent, WorkflowTaskTimedOutAttributes> = (
   id,
   timeMs,
   taskId,
   a
-) => build('EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT', 'workflowTaskTimedOutEventAttributes', id, timeMs, taskId, a);
+) => buildEvent('EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT', 'workflowTaskTimedOutEventAttributes', id, timeMs, taskId, a);
 
 export const workflowExecutionCompletedEvent: EventBuilder<
   WorkflowExecutionCompletedEvent,
   WorkflowExecutionCompletedAttributes
 > = (id, timeMs, taskId, a) =>
-  build('EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED', 'workflowExecutionCompletedEventAttributes', id, timeMs, taskId, a);
+  buildEvent(
+    'EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED',
+    'workflowExecutionCompletedEventAttributes',
+    id,
+    timeMs,
+    taskId,
+    a
+  );
 
 export const workflowExecutionFailedEvent: EventBuilder<
   WorkflowExecutionFailedEvent,
   WorkflowExecutionFailedAttributes
 > = (id, timeMs, taskId, a) =>
-  build('EVENT_TYPE_WORKFLOW_EXECUTION_FAILED', 'workflowExecutionFailedEventAttributes', id, timeMs, taskId, a);
+  buildEvent('EVENT_TYPE_WORKFLOW_EXECUTION_FAILED', 'workflowExecutionFailedEventAttributes', id, timeMs, taskId, a);
 
 export const workflowExecutionCanceledEvent: EventBuilder<
   WorkflowExecutionCanceledEvent,
   WorkflowExecutionCanceledAttributes
 > = (id, timeMs, taskId, a) =>
-  build('EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED', 'workflowExecutionCanceledEventAttributes', id, timeMs, taskId, a);
+  buildEvent(
+    'EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED',
+    'workflowExecutionCanceledEventAttributes',
+    id,
+    timeMs,
+    taskId,
+    a
+  );
 
 export const workflowExecutionTerminatedEvent: EventBuilder<
   WorkflowExecutionTerminatedEvent,
   WorkflowExecutionTerminatedAttributes
 > = (id, timeMs, taskId, a) =>
-  build(
+  buildEvent(
     'EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED',
     'workflowExecutionTerminatedEventAttributes',
     id,
@@ -342,19 +358,33 @@ export const workflowExecutionTimedOutEvent: EventBuilder<
   WorkflowExecutionTimedOutEvent,
   WorkflowExecutionTimedOutAttributes
 > = (id, timeMs, taskId, a) =>
-  build('EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT', 'workflowExecutionTimedOutEventAttributes', id, timeMs, taskId, a);
+  buildEvent(
+    'EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT',
+    'workflowExecutionTimedOutEventAttributes',
+    id,
+    timeMs,
+    taskId,
+    a
+  );
 
 export const workflowExecutionSignaledEvent: EventBuilder<
   WorkflowExecutionSignaledEvent,
   WorkflowExecutionSignaledAttributes
 > = (id, timeMs, taskId, a) =>
-  build('EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED', 'workflowExecutionSignaledEventAttributes', id, timeMs, taskId, a);
+  buildEvent(
+    'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED',
+    'workflowExecutionSignaledEventAttributes',
+    id,
+    timeMs,
+    taskId,
+    a
+  );
 
 export const workflowExecutionCancelRequestedEvent: EventBuilder<
   WorkflowExecutionCancelRequestedEvent,
   WorkflowExecutionCancelRequestedAttributes
 > = (id, timeMs, taskId, a) =>
-  build(
+  buildEvent(
     'EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED',
     'workflowExecutionCancelRequestedEventAttributes',
     id,

@@ -4,8 +4,10 @@
  * distinctions that a codec could lose. Transitions never mutate a state they were given; they clone it first.
  */
 
+import type { RetryPolicy } from '../activities/retryPolicy.js';
 import type { ProtoMessage, WorkflowExecutionCancelRequestedAttributes } from '../history/events.js';
 import type { WorkflowExecutionSignaledAttributes } from '../history/events.js';
+import type { LooseEventType } from '../history/looseEvents.js';
 
 /** What identifies and configures the run; fixed at start. */
 export interface ExecutionInfo {
@@ -63,10 +65,123 @@ export interface Stickiness {
   readonly scheduleToStartTimeoutMs: number;
 }
 
-/** An outside event received while a WFT was started; it gets its id and time when flushed (§5.2). */
+/**
+ * An outside event received while a WFT was started; it gets its id and time when flushed (§5.2). `loose` is any
+ * single event of the looseEvents table; `activityClosed` is the Started + close pair of an activity, whose close
+ * event names the Started event's id (known only at flush).
+ */
 export type BufferedEvent =
   | { readonly kind: 'signaled'; readonly attributes: WorkflowExecutionSignaledAttributes }
-  | { readonly kind: 'cancelRequested'; readonly attributes: WorkflowExecutionCancelRequestedAttributes };
+  | { readonly kind: 'cancelRequested'; readonly attributes: WorkflowExecutionCancelRequestedAttributes }
+  | { readonly kind: 'loose'; readonly eventType: LooseEventType; readonly attributes: ProtoMessage }
+  | {
+      readonly kind: 'activityClosed';
+      /** ActivityTaskStarted's attributes (scheduledEventId, identity, requestId, attempt, lastFailure). */
+      readonly startedAttributes: ProtoMessage;
+      readonly closeEventType: LooseEventType;
+      /** The close event's attributes without `startedEventId`, which the flush fills in. */
+      readonly closeAttributes: ProtoMessage;
+    };
+
+/** Where an activity is in its life (TEMPORAL-API.md §5.4); a closed activity is removed from the state. */
+export type ActivityPhase = 'scheduled' | 'started' | 'backoff';
+
+/** One pending activity, keyed in {@link MutableState.activities} by its ActivityTaskScheduled event id. */
+export interface ActivityInfo {
+  readonly scheduledEventId: number;
+  readonly activityId: string;
+  readonly activityType: string;
+  readonly taskQueue: string;
+  readonly input: ProtoMessage | null;
+  readonly header: ProtoMessage | null;
+  /** Normalized (§4); 0 = none except startToClose, which is always > 0. */
+  readonly scheduleToCloseTimeoutMs: number;
+  readonly scheduleToStartTimeoutMs: number;
+  readonly startToCloseTimeoutMs: number;
+  readonly heartbeatTimeoutMs: number;
+  readonly retryPolicy: RetryPolicy;
+  /** When attempt 1 was scheduled (the ActivityTaskScheduled event time). */
+  readonly scheduledTimeMs: number;
+  /** The current attempt, from 1. */
+  readonly attempt: number;
+  /** When the current attempt was (or, in backoff, will be) put on the queue: `currentAttemptScheduledTime`. */
+  readonly attemptScheduledTimeMs: number;
+  readonly phase: ActivityPhase;
+  /** The current attempt's start (phase started), else 0. */
+  readonly startedTimeMs: number;
+  readonly startedIdentity: string;
+  /** The poll that started the current attempt: a retried poll with it gets the same task. */
+  readonly startRequestId: string;
+  /** Last heartbeat of the current attempt (ms), else 0. */
+  readonly lastHeartbeatTimeMs: number;
+  /** Kept across attempts (§5.4). */
+  readonly heartbeatDetails: ProtoMessage | null;
+  /** The failure of the last failed attempt, reported in ActivityTaskStarted and in the next attempt's task. */
+  readonly lastFailure: ProtoMessage | null;
+  /** ActivityTaskCancelRequested's id, or 0 when no cancel was requested. */
+  readonly cancelRequestedEventId: number;
+}
+
+/** A user timer started by START_TIMER, keyed in {@link MutableState.timers} by its timerId. */
+export interface UserTimerInfo {
+  readonly timerId: string;
+  readonly startedEventId: number;
+  readonly fireAtMs: number;
+}
+
+/** A child workflow the run initiated and whose close it has not yet recorded (§5.10). */
+export interface ChildInfo {
+  readonly initiatedEventId: number;
+  readonly namespace: string;
+  readonly workflowId: string;
+  readonly workflowType: string;
+  /** 'initiated' until the outbox starts it (or fails to); 'started' until it closes. */
+  readonly phase: 'initiated' | 'started';
+  /** Set once started. */
+  readonly runId: string;
+  readonly startedEventId: number;
+  /** `PARENT_CLOSE_POLICY_*`. */
+  readonly parentClosePolicy: string;
+  /** The StartChildWorkflowExecutionInitiated attributes: what the outbox needs to start the child. */
+  readonly request: ProtoMessage;
+}
+
+/** A signal or cancel this run sends to another workflow, until the outbox delivers it (§5.10). */
+export interface ExternalRequestInfo {
+  readonly initiatedEventId: number;
+  readonly kind: 'signal' | 'cancel';
+  readonly namespace: string;
+  readonly workflowId: string;
+  /** '' = the target's current run. */
+  readonly runId: string;
+  readonly childWorkflowOnly: boolean;
+  /** Signal name, input, header and control for a signal; reason for a cancel. */
+  readonly request: ProtoMessage;
+}
+
+/** Where an update is (§5.9): admitted until a WFT carries it; then accepted, completed or rejected. */
+export type UpdatePhase = 'admitted' | 'accepted' | 'completed' | 'rejected';
+
+/** One workflow update by its updateId, kept after completion so a repeated request is answered (dedup). */
+export interface UpdateInfo {
+  readonly updateId: string;
+  readonly phase: UpdatePhase;
+  /** `temporal.api.update.v1.Request` as received. */
+  readonly request: ProtoMessage;
+  /** The WFT started event id that carried the request, 0 until delivered. */
+  readonly deliveredStartedEventId: number;
+  readonly acceptedEventId: number;
+  /** `temporal.api.update.v1.Outcome` once completed or rejected. */
+  readonly outcome: ProtoMessage | null;
+}
+
+/** The parent of a child run: where to report its close (§5.10). */
+export interface ParentInfo {
+  readonly namespace: string;
+  readonly workflowId: string;
+  readonly runId: string;
+  readonly initiatedEventId: number;
+}
 
 /** How the run closed; null while it is running. */
 export interface CloseState {
@@ -75,6 +190,8 @@ export interface CloseState {
   readonly closeTimeMs: number;
   /** The close event's payload (result or failure), kept so result polls need not read history. */
   readonly payload: ProtoMessage | null;
+  /** The next run of the chain (continue-as-new, retry); '' when the chain ends here. */
+  readonly newExecutionRunId: string;
 }
 
 /** The whole per-run state. */
@@ -100,6 +217,27 @@ export interface MutableState {
   /** A cancel request was accepted; later ones are no-ops (§5.10). */
   readonly cancelRequested: boolean;
   readonly closeState: CloseState | null;
+  /** Pending activities by scheduledEventId (as a decimal string). */
+  readonly activities: Readonly<Record<string, ActivityInfo>>;
+  /** Started user timers by timerId. */
+  readonly timers: Readonly<Record<string, UserTimerInfo>>;
+  /** Pending children by initiatedEventId. */
+  readonly children: Readonly<Record<string, ChildInfo>>;
+  /** Undelivered external signals and cancels by initiatedEventId. */
+  readonly externalRequests: Readonly<Record<string, ExternalRequestInfo>>;
+  /** Updates by updateId. */
+  readonly updates: Readonly<Record<string, UpdateInfo>>;
+  /** The run's search attributes (`indexedFields`), merged by upserts; null = none. */
+  readonly searchAttributes: ProtoMessage | null;
+  /** The run's memo (`fields`), changed by MODIFY_WORKFLOW_PROPERTIES; null = none. */
+  readonly memo: ProtoMessage | null;
+  readonly parent: ParentInfo | null;
+  /** True once the parent recorded this child's close (the outbox stops retrying). */
+  readonly parentNotified: boolean;
+  /** The first run of the continue-as-new / retry chain. */
+  readonly firstExecutionRunId: string;
+  /** The workflow retry attempt of this run, from 1. */
+  readonly attempt: number;
 }
 
 /** A deep copy that shares nothing mutable with `state` (its parts are plain data). */

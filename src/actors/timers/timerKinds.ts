@@ -27,3 +27,9 @@ export type TimerKind =
 
 /** The name of a timer kind. */
 export type TimerKindName = TimerKind['kind'];
+
+/** A timer a run's state implies, due at `fireAtMs` (epoch ms): the engine derives these after every commit. */
+export interface DueTimer {
+  readonly fireAtMs: number;
+  readonly timer: TimerKind;
+}

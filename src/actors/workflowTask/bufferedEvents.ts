@@ -5,6 +5,7 @@
 
 import { invariant } from '../../raft/core/errors.js';
 import { workflowExecutionCancelRequestedEvent, workflowExecutionSignaledEvent } from '../history/events.js';
+import { looseEvent } from '../history/looseEvents.js';
 import type { BufferedEvent } from '../mutableState/mutableState.js';
 import { defaultQueueKind, scheduleWorkflowTaskIn } from './scheduleWorkflowTask.js';
 import type { TransitionDraft } from './transition.js';
@@ -18,6 +19,14 @@ function writeOutsideEventIn(draft: TransitionDraft, event: BufferedEvent): void
     case 'cancelRequested':
       draft.append(workflowExecutionCancelRequestedEvent, event.attributes);
       return;
+    case 'loose':
+      draft.append(looseEvent(event.eventType), event.attributes);
+      return;
+    case 'activityClosed': {
+      const started = draft.append(looseEvent('EVENT_TYPE_ACTIVITY_TASK_STARTED'), event.startedAttributes);
+      draft.append(looseEvent(event.closeEventType), { ...event.closeAttributes, startedEventId: started.eventId });
+      return;
+    }
   }
 }
 

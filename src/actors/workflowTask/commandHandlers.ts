@@ -26,36 +26,63 @@ export interface CommandRejection {
   readonly message: string;
 }
 
+/** What the whole completion carries besides its commands. */
+export interface CompletionScope {
+  /** The completion's protocol messages (update acceptances, responses, rejections; §5.9). */
+  readonly messages: readonly ProtoMessage[];
+  readonly identity: string;
+}
+
 /** Handles one command type. */
 export interface CommandHandler {
   /** A close command ends the run; it must be the last command and meets §5.2's UNHANDLED_COMMAND rule. */
   readonly closesRun: boolean;
   /** Checks the command against the state before anything is written; null = acceptable. */
-  validate(command: ProtoCommand, state: MutableState): CommandRejection | null;
+  validate(command: ProtoCommand, state: MutableState, scope: CompletionScope): CommandRejection | null;
   /** Writes the command's events; returns true if the run needs a new workflow task afterwards. */
-  apply(draft: TransitionDraft, command: ProtoCommand, workflowTaskCompletedEventId: number): boolean;
+  apply(
+    draft: TransitionDraft,
+    command: ProtoCommand,
+    workflowTaskCompletedEventId: number,
+    scope: CompletionScope
+  ): boolean;
 }
 
 /** Handlers keyed by `COMMAND_TYPE_*` name. */
 export type CommandHandlerTable = Readonly<Record<string, CommandHandler>>;
 
 /** The command's attributes member, or null if it is missing or not an object. */
-function attributesOf(command: ProtoCommand, member: string): ProtoMessage | null {
+export function attributesOf(command: ProtoCommand, member: string): ProtoMessage | null {
   const value = command[member];
   return typeof value === 'object' && value !== null ? (value as ProtoMessage) : null;
 }
 
 /** An optional payload field of an attributes message, passed through verbatim. */
-function messageField(attributes: ProtoMessage, field: string): ProtoMessage | undefined {
+export function messageField(attributes: ProtoMessage, field: string): ProtoMessage | undefined {
   const value = attributes[field];
   return typeof value === 'object' && value !== null ? (value as ProtoMessage) : undefined;
 }
 
-/** Marks the run closed by the event just written. */
-function closeRunIn(draft: TransitionDraft, status: CloseState['status'], payload: ProtoMessage | undefined): void {
+/**
+ * Marks the run closed by the event just written: clears everything pending (activities, timers, undelivered
+ * requests and admitted updates die with the run; children follow their parent close policy via the outbox).
+ */
+export function closeRunIn(
+  draft: TransitionDraft,
+  status: CloseState['status'],
+  payload: ProtoMessage | undefined,
+  newExecutionRunId = ''
+): void {
   const closeEventId = draft.state.nextEventId - 1;
   const closeTimeMs = draft.state.lastEventTimeMs;
-  draft.update({ status, closeState: { status, closeEventId, closeTimeMs, payload: payload ?? null } });
+  draft.update({
+    status,
+    closeState: { status, closeEventId, closeTimeMs, payload: payload ?? null, newExecutionRunId },
+    activities: {},
+    timers: {},
+    externalRequests: {},
+    stickiness: null,
+  });
   draft.effect({ kind: 'runClosed', status, closeEventId });
 }
 

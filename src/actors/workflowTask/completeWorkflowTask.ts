@@ -18,6 +18,7 @@ import { flushBufferedEventsIn } from './bufferedEvents.js';
 import {
   defaultCommandHandlers,
   type CommandHandlerTable,
+  type CompletionScope,
   type CommandRejection,
   type ProtoCommand,
 } from './commandHandlers.js';
@@ -31,6 +32,8 @@ export interface CompleteWorkflowTaskInput {
   readonly task: StartedTaskRef;
   readonly identity: string;
   readonly commands: readonly ProtoCommand[];
+  /** Protocol messages (§5.9); [] when there are none. */
+  readonly messages: readonly ProtoMessage[];
   /** Copied verbatim into WorkflowTaskCompleted (§5.7). */
   readonly metadata: Omit<WorkflowTaskCompletedAttributes, 'scheduledEventId' | 'startedEventId' | 'identity'>;
   /** `stickyAttributes`, already converted; null = the worker wants no stickiness (clears it). */
@@ -46,7 +49,8 @@ export const unhandledCommandMessage = 'UnhandledCommand';
 function rejectCommands(
   state: MutableState,
   commands: readonly ProtoCommand[],
-  handlers: CommandHandlerTable
+  handlers: CommandHandlerTable,
+  scope: CompletionScope
 ): CommandRejection | null {
   for (const [index, command] of commands.entries()) {
     const handler = Object.hasOwn(handlers, command.commandType) ? handlers[command.commandType] : undefined;
@@ -56,7 +60,7 @@ function rejectCommands(
         message: `command ${index} has type ${String(command.commandType)}, which Cairn does not support yet`,
       };
     }
-    const rejection = handler.validate(command, state);
+    const rejection = handler.validate(command, state, scope);
     if (rejection !== null) {
       return rejection;
     }
@@ -119,7 +123,8 @@ export function completeWorkflowTask(
     refuseIn(draft, input, { cause: 'WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND', message: unhandledCommandMessage });
     return draft.finish();
   }
-  const rejection = rejectCommands(state, input.commands, handlers);
+  const scope: CompletionScope = { messages: input.messages, identity: input.identity };
+  const rejection = rejectCommands(state, input.commands, handlers, scope);
   if (rejection !== null) {
     refuseIn(draft, input, rejection);
     return draft.finish();
@@ -141,7 +146,7 @@ export function completeWorkflowTask(
   for (const command of input.commands) {
     const handler = handlers[command.commandType];
     invariant(handler !== undefined, 'commands were validated');
-    needsWorkflowTask = handler.apply(draft, command, Number(completed.eventId)) || needsWorkflowTask;
+    needsWorkflowTask = handler.apply(draft, command, Number(completed.eventId), scope) || needsWorkflowTask;
   }
   if (draft.state.closeState !== null) {
     invariant(draft.state.bufferedEvents.length === 0, 'a close command never meets buffered events');

@@ -9,7 +9,7 @@ import {
   type WorkflowExecutionStartedAttributes,
 } from '../history/events.js';
 import { durationFromMs } from '../history/protoTime.js';
-import type { ExecutionInfo, MutableState } from '../mutableState/mutableState.js';
+import type { ExecutionInfo, MutableState, ParentInfo } from '../mutableState/mutableState.js';
 import { InvalidTransitionInputError } from './errors.js';
 import { scheduleWorkflowTaskIn } from './scheduleWorkflowTask.js';
 import { TransitionDraft, type TransitionContext, type TransitionResult } from './transition.js';
@@ -23,10 +23,31 @@ export interface StartWorkflowInput {
   readonly memo?: ProtoMessage;
   readonly searchAttributes?: ProtoMessage;
   readonly retryPolicy?: ProtoMessage;
+  /** Where the run sits in a chain or tree; absent for a plain start. */
+  readonly lineage?: RunLineage;
+}
+
+/** How a run relates to others (§5.10): continue-as-new / retry chains and parent links. */
+export interface RunLineage {
+  /** The chain's first run; defaults to this run. */
+  readonly firstExecutionRunId?: string;
+  /** The run this one continues (continue-as-new, retry, cron). */
+  readonly continuedExecutionRunId?: string;
+  /** `CONTINUE_AS_NEW_INITIATOR_*`. */
+  readonly initiator?: string;
+  /** The workflow retry attempt, from 1. */
+  readonly attempt?: number;
+  readonly parent?: ParentInfo;
+  /** The parent's workflow type, run and namespace fields of the Started event. */
+  readonly parentStartedAttributes?: ProtoMessage;
+  /** Carried from the previous run (continue-as-new keeps it). */
+  readonly lastCompletionResult?: ProtoMessage;
+  readonly continuedFailure?: ProtoMessage;
 }
 
 /** The state of a run before its first event. */
-function emptyState(info: ExecutionInfo, taskIdFirst: number): MutableState {
+function emptyState(input: StartWorkflowInput, taskIdFirst: number): MutableState {
+  const info = input.executionInfo;
   return {
     formatVersion: 1,
     executionInfo: info,
@@ -42,7 +63,34 @@ function emptyState(info: ExecutionInfo, taskIdFirst: number): MutableState {
     signalRequestIds: [],
     cancelRequested: false,
     closeState: null,
+    activities: {},
+    timers: {},
+    children: {},
+    externalRequests: {},
+    updates: {},
+    searchAttributes: indexedFieldsOf(input.searchAttributes),
+    memo: fieldsOf(input.memo),
+    parent: input.lineage?.parent ?? null,
+    parentNotified: false,
+    firstExecutionRunId: input.lineage?.firstExecutionRunId ?? info.runId,
+    attempt: input.lineage?.attempt ?? 1,
   };
+}
+
+/** `SearchAttributes.indexedFields`, or null when there are none. */
+function indexedFieldsOf(searchAttributes: ProtoMessage | undefined): ProtoMessage | null {
+  const fields = searchAttributes?.indexedFields;
+  return typeof fields === 'object' && fields !== null && Object.keys(fields).length > 0
+    ? (fields as ProtoMessage)
+    : null;
+}
+
+/** `Memo.fields`, or null when there are none. */
+function fieldsOf(memo: ProtoMessage | undefined): ProtoMessage | null {
+  const fields = memo?.fields;
+  return typeof fields === 'object' && fields !== null && Object.keys(fields).length > 0
+    ? (fields as ProtoMessage)
+    : null;
 }
 
 function checkStartInput(input: StartWorkflowInput, context: TransitionContext): void {
@@ -69,7 +117,15 @@ function checkStartInput(input: StartWorkflowInput, context: TransitionContext):
 
 function startedAttributes(input: StartWorkflowInput): WorkflowExecutionStartedAttributes {
   const info = input.executionInfo;
+  const lineage = input.lineage ?? {};
   return {
+    ...(lineage.parentStartedAttributes ?? {}),
+    ...(lineage.continuedExecutionRunId === undefined
+      ? {}
+      : { continuedExecutionRunId: lineage.continuedExecutionRunId }),
+    ...(lineage.initiator === undefined ? {} : { initiator: lineage.initiator }),
+    ...(lineage.lastCompletionResult === undefined ? {} : { lastCompletionResult: lineage.lastCompletionResult }),
+    ...(lineage.continuedFailure === undefined ? {} : { continuedFailure: lineage.continuedFailure }),
     workflowType: { name: info.workflowType },
     taskQueue: { name: info.taskQueue, kind: 'TASK_QUEUE_KIND_NORMAL' },
     ...(input.input === undefined ? {} : { input: input.input }),
@@ -80,9 +136,9 @@ function startedAttributes(input: StartWorkflowInput): WorkflowExecutionStartedA
     ...(info.workflowRunTimeoutMs === 0 ? {} : { workflowRunTimeout: durationFromMs(info.workflowRunTimeoutMs) }),
     workflowTaskTimeout: durationFromMs(info.workflowTaskTimeoutMs),
     identity: input.identity,
-    attempt: 1,
+    attempt: lineage.attempt ?? 1,
     originalExecutionRunId: info.runId,
-    firstExecutionRunId: info.runId,
+    firstExecutionRunId: lineage.firstExecutionRunId ?? info.runId,
     workflowId: info.workflowId,
     ...(input.memo === undefined ? {} : { memo: input.memo }),
     ...(input.searchAttributes === undefined ? {} : { searchAttributes: input.searchAttributes }),
@@ -93,7 +149,7 @@ function startedAttributes(input: StartWorkflowInput): WorkflowExecutionStartedA
 /** Creates the run: its state, events 1–2 and the first task's dispatch. */
 export function startWorkflow(input: StartWorkflowInput, context: TransitionContext): TransitionResult {
   checkStartInput(input, context);
-  const draft = new TransitionDraft(emptyState(input.executionInfo, context.taskIdFirst), context);
+  const draft = new TransitionDraft(emptyState(input, context.taskIdFirst), context);
   draft.append(workflowExecutionStartedEvent, startedAttributes(input));
   scheduleWorkflowTaskIn(draft, 1, 'normal');
   return draft.finish();

@@ -6,6 +6,7 @@
 
 import { workflowExecutionTerminatedEvent, workflowTaskFailedEvent, type ProtoMessage } from '../history/events.js';
 import type { MutableState } from '../mutableState/mutableState.js';
+import { closeRunIn } from './commandHandlers.js';
 import { flushBufferedEventsIn } from './bufferedEvents.js';
 import { requireRunning, TransitionDraft, type TransitionContext, type TransitionResult } from './transition.js';
 
@@ -38,15 +39,11 @@ export function terminateWorkflow(
   }
   draft.update({ workflowTask: { phase: 'none' }, stickiness: null });
   flushBufferedEventsIn(draft);
-  const terminated = draft.append(workflowExecutionTerminatedEvent, {
+  draft.append(workflowExecutionTerminatedEvent, {
     reason: input.reason,
     ...(input.details === undefined ? {} : { details: input.details }),
     identity: input.identity,
   });
-  const closeEventId = Number(terminated.eventId);
-  const closeTimeMs = draft.state.lastEventTimeMs;
-  const payload = input.details ?? null;
-  draft.update({ status: 'terminated', closeState: { status: 'terminated', closeEventId, closeTimeMs, payload } });
-  draft.effect({ kind: 'runClosed', status: 'terminated', closeEventId });
+  closeRunIn(draft, 'terminated', input.details);
   return draft.finish();
 }

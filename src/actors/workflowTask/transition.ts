@@ -18,6 +18,8 @@ export interface TransitionContext {
   readonly nowMs: number;
   /** The first taskId this transition may use; it uses consecutive ones and reports `taskIdNext`. */
   readonly taskIdFirst: number;
+  /** A fresh run id the transition may give a run it creates (continue-as-new, workflow retry); ids are inputs. */
+  readonly freshRunId?: string;
 }
 
 /** Identifies one workflow task attempt, as carried by task tokens and timers. */
@@ -71,6 +73,8 @@ export interface TransitionResult {
   readonly effects: readonly Effect[];
   /** The next unused taskId (`taskIdFirst` + taskIds used). */
   readonly taskIdNext: number;
+  /** Runs this transition created in the same shard entry (continue-as-new, workflow retry), each a start. */
+  readonly spawned?: readonly TransitionResult[];
 }
 
 /** A transition's working copy: the state so far, the events written and the effects to perform. */
@@ -78,6 +82,7 @@ export class TransitionDraft {
   private current: MutableState;
   private readonly written: HistoryEvent[] = [];
   private readonly planned: Effect[] = [];
+  private readonly spawnedRuns: TransitionResult[] = [];
   private taskIdNext: number;
 
   constructor(
@@ -118,6 +123,18 @@ export class TransitionDraft {
     this.planned.push(effect);
   }
 
+  /** The context a run created by this transition starts with: same time, the next unused taskIds. */
+  spawnContext(): TransitionContext {
+    return { nowMs: this.context.nowMs, taskIdFirst: this.taskIdNext };
+  }
+
+  /** Records a run created with {@link spawnContext}'s taskIds; this draft continues after them. */
+  spawn(result: TransitionResult): void {
+    invariant(result.taskIdNext >= this.taskIdNext, 'a spawned run uses taskIds after the draft');
+    this.spawnedRuns.push(result);
+    this.taskIdNext = result.taskIdNext;
+  }
+
   finish(): TransitionResult {
     if (this.taskIdNext > this.context.taskIdFirst) {
       this.update({ lastTaskId: this.taskIdNext - 1 });
@@ -125,7 +142,8 @@ export class TransitionDraft {
     const state = this.current;
     invariant(this.taskIdNext >= this.context.taskIdFirst, 'taskIds only grow');
     checkMutableState(state);
-    return { state, events: this.written, effects: this.planned, taskIdNext: this.taskIdNext };
+    const result = { state, events: this.written, effects: this.planned, taskIdNext: this.taskIdNext };
+    return this.spawnedRuns.length === 0 ? result : { ...result, spawned: this.spawnedRuns };
   }
 
   private takeTaskId(): number {

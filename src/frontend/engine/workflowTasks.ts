@@ -9,7 +9,7 @@
  * which §5.6 allows); the token's namespaceId carries the namespace name; `historySizeBytes` is reported as 0.
  */
 import { randomUUID } from 'node:crypto';
-import type { HistoryEvent } from '../../actors/history/events.js';
+import type { HistoryEvent, ProtoMessage } from '../../actors/history/events.js';
 import type { MutableState } from '../../actors/mutableState/mutableState.js';
 import { loadMutableState, readHistory, runUpdateWrites } from '../../actors/runStore/runStore.js';
 import type { RunReadView } from '../../actors/runStore/runStore.js';
@@ -27,16 +27,33 @@ import type { WorkflowTasksRunWatchers } from './workflowTasksRunWatchers.js';
 
 /** The answer a poll gets: the started task as committed, and the history the worker replays. */
 export interface PolledWorkflowTask {
+  readonly kind: 'workflowTask';
   readonly taskToken: Uint8Array;
   readonly state: MutableState;
   readonly started: Extract<Effect, { kind: 'respondWorkflowTaskStarted' }>;
+  /** The events to send: the whole history on the normal queue, the events after previousStartedEventId on sticky. */
   readonly history: readonly HistoryEvent[];
+  /** Protocol messages (update requests, §5.9) the task delivers. */
+  readonly messages: readonly ProtoMessage[];
+}
+
+/** A legacy query task (§5.8): the run's history and the query; `startedEventId` is 0 in the response. */
+export interface PolledQueryTask {
+  readonly kind: 'queryTask';
+  readonly taskToken: Uint8Array;
+  readonly state: MutableState;
+  /** Full history on the normal queue; the events after previousStartedEventId on the sticky queue. */
+  readonly history: readonly HistoryEvent[];
+  /** `temporal.api.query.v1.WorkflowQuery`. */
+  readonly query: ProtoMessage;
 }
 
 /** A poll of one task queue. */
 export interface WorkflowTaskPoll {
   readonly namespace: string;
   readonly taskQueue: string;
+  /** A worker's sticky queue, or a normal one. */
+  readonly queueKind: 'normal' | 'sticky';
   readonly identity: string;
   /** How long to wait for a task before answering empty. */
   readonly waitMs: number;
@@ -150,7 +167,14 @@ async function startQueuedTask(
     startedEventId: started.startedEventId,
     attempt: started.attempt,
   });
-  return { taskToken, state, started, history: [...written, ...started.transientEvents] };
+  return {
+    kind: 'workflowTask',
+    taskToken,
+    state,
+    started,
+    history: [...written, ...started.transientEvents],
+    messages: [],
+  };
 }
 
 /**

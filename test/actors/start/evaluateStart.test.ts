@@ -42,7 +42,13 @@ function readState(status: RunStatus): StartReadState {
           ...running,
           status,
           workflowTask: { phase: 'none' },
-          closeState: { status, closeEventId: 3, closeTimeMs: running.lastEventTimeMs, payload: null },
+          closeState: {
+            status,
+            closeEventId: 3,
+            closeTimeMs: running.lastEventTimeMs,
+            payload: null,
+            newExecutionRunId: '',
+          },
           nextEventId: 4,
         };
   return {

@@ -35,6 +35,7 @@ describe('completeWorkflowTask', () => {
           metadata,
           stickiness: null,
           forceCreateNewWorkflowTask: false,
+          messages: [],
         },
         c
       )
@@ -98,6 +99,7 @@ describe('completeWorkflowTask', () => {
           metadata: {},
           stickiness: { stickyTaskQueue: 'sticky-1', scheduleToStartTimeoutMs: 10_000 },
           forceCreateNewWorkflowTask: false,
+          messages: [],
         },
         c
       )
@@ -171,6 +173,7 @@ describe('completeWorkflowTask', () => {
           metadata: {},
           stickiness: { stickyTaskQueue: 'sticky-1', scheduleToStartTimeoutMs: 5_000 },
           forceCreateNewWorkflowTask: true,
+          messages: [],
         },
         c
       )
@@ -211,6 +214,7 @@ describe('completeWorkflowTask', () => {
           metadata: {},
           stickiness: null,
           forceCreateNewWorkflowTask: false,
+          messages: [],
         },
         c,
         handlers
@@ -230,6 +234,7 @@ describe('completeWorkflowTask', () => {
       metadata: {},
       stickiness: null,
       forceCreateNewWorkflowTask: false,
+      messages: [],
     };
     expect(() => completeWorkflowTask(run.state, input, run.context())).toThrow(StaleTaskError);
     expect(() => completeWorkflowTask(new RunHarness().state, input, { nowMs: 0, taskIdFirst: 1000 })).toThrow(

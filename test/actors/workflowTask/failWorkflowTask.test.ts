@@ -85,7 +85,7 @@ describe('failWorkflowTask', () => {
     run.apply((s, c) =>
       completeWorkflowTask(
         s,
-        { task, identity: 'w', commands: [], metadata: {}, stickiness, forceCreateNewWorkflowTask: true },
+        { task, identity: 'w', commands: [], metadata: {}, stickiness, forceCreateNewWorkflowTask: true, messages: [] },
         c
       )
     );

@@ -83,7 +83,15 @@ export class RunHarness {
     return this.apply((s, c) =>
       completeWorkflowTask(
         s,
-        { task, identity: 'worker', commands, metadata: {}, stickiness: null, forceCreateNewWorkflowTask: false },
+        {
+          task,
+          identity: 'worker',
+          commands,
+          metadata: {},
+          stickiness: null,
+          forceCreateNewWorkflowTask: false,
+          messages: [],
+        },
         c
       )
     );

@@ -43,6 +43,7 @@ describe('terminateWorkflow', () => {
       metadata: {},
       stickiness: null,
       forceCreateNewWorkflowTask: false,
+      messages: [],
     };
     expect(() => completeWorkflowTask(run.state, input, run.context())).toThrow(WorkflowClosedError);
     expect(() => terminateWorkflow(run.state, terminate, run.context())).toThrow(WorkflowClosedError);

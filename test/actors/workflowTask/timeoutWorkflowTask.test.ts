@@ -37,7 +37,7 @@ describe('timeoutWorkflowTask', () => {
     run.apply((s, c) =>
       completeWorkflowTask(
         s,
-        { task, identity: 'w', commands: [], metadata: {}, stickiness, forceCreateNewWorkflowTask: true },
+        { task, identity: 'w', commands: [], metadata: {}, stickiness, forceCreateNewWorkflowTask: true, messages: [] },
         c
       )
     );

@@ -115,6 +115,7 @@ function step(run: RunHarness, action: Action, lastToken: StartedTaskRef): Start
         metadata: { binaryChecksum: 'b' },
         stickiness,
         forceCreateNewWorkflowTask: action.force,
+        messages: [],
       };
       run.apply((s, c) => completeWorkflowTask(s, input, c));
       return lastToken;
