@@ -12,6 +12,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { encodeRpcStatus, packAny, type AnyMessage } from './proto/anyCodec.js';
+import type { ProtoObject } from './proto/protoCodec.js';
 
 /** The trailer carrying an encoded `google.rpc.Status` with typed details. */
 export const statusDetailsTrailer = 'grpc-status-details-bin';
@@ -67,6 +68,18 @@ export class InvalidArgumentError extends FrontendError {
   readonly code = grpc.status.INVALID_ARGUMENT;
 }
 
+/**
+ * INVALID_ARGUMENT with `QueryFailedFailure{failure}`: the worker failed the query (or does not know its type). The TS
+ * client raises `QueryNotRegisteredError` for any INVALID_ARGUMENT; Go builds `QueryFailedError` from the detail.
+ */
+export class QueryFailedError extends FrontendError {
+  override readonly name = 'QueryFailedError';
+  readonly code = grpc.status.INVALID_ARGUMENT;
+  constructor(message: string, failure?: ProtoObject) {
+    super(message, [packAny(`${errorDetails}QueryFailedFailure`, failure === undefined ? {} : { failure })]);
+  }
+}
+
 /** FAILED_PRECONDITION: the request is valid but the system is not in a state to run it. */
 export class FailedPreconditionError extends FrontendError {
   override readonly name = 'FailedPreconditionError';
@@ -116,4 +129,10 @@ export function toServiceError(error: FrontendError): Partial<grpc.StatusObject>
     encodeRpcStatus({ code: error.code, message: error.message, details: [...error.details] })
   );
   return { code: error.code, details: error.message, metadata };
+}
+
+/** DEADLINE_EXCEEDED: the engine waited as long as the caller allows (a query no worker answered in time). */
+export class DeadlineExceededError extends FrontendError {
+  override readonly name = 'DeadlineExceededError';
+  readonly code = grpc.status.DEADLINE_EXCEEDED;
 }

@@ -46,6 +46,7 @@ export class DevNode {
 
   private constructor(
     private readonly runtime: ShardRuntime,
+    private readonly engine: ShardWorkflowEngine,
     private readonly frontend: FrontendServer,
     private readonly health: HealthServer,
     /** The absolute data directory. */
@@ -70,10 +71,8 @@ export class DevNode {
     await prepareDataDir(dataDir);
     const runtime = await openRuntime(dataDir, options, logger);
     let node: DevNode | null = null;
-    const frontend = new FrontendServer({
-      logger: logger.child({ component: 'frontend' }),
-      engine: new ShardWorkflowEngine(runtime, undefined, logger.child({ component: 'engine' })),
-    });
+    const engine = new ShardWorkflowEngine(runtime, undefined, logger.child({ component: 'engine' }));
+    const frontend = new FrontendServer({ logger: logger.child({ component: 'frontend' }), engine });
     const health = new HealthServer(() => node?.healthNow() ?? startingHealth(runtime, dataDir));
     let grpcStarted = false;
     try {
@@ -88,9 +87,10 @@ export class DevNode {
         what: 'HTTP',
         flag: '--http-listen',
       });
-      node = new DevNode(runtime, frontend, health, dataDir, grpcPort, httpPort, logger);
+      node = new DevNode(runtime, engine, frontend, health, dataDir, grpcPort, httpPort, logger);
     } catch (error) {
       if (grpcStarted) await frontend.stop();
+      engine.close();
       await runtime.close();
       throw error;
     }
@@ -136,6 +136,7 @@ export class DevNode {
     this.logger.info('dev node stopping');
     await this.frontend.stop();
     await this.health.close();
+    this.engine.close();
     await this.runtime.close();
     this.logger.info({ dataDir: this.dataDir }, 'dev node stopped');
   }

@@ -9,6 +9,7 @@
  * | `0x11 | ns | workflowId | runId`                     | the run's mutable state          |
  * | `0x12 | ns | workflowId | runId | eventId u64`       | one history event                |
  * | `0x13 | ns | workflowId | runId`                     | the run's visibility row         |
+ * | `0x14 | ns | workflowId | runId`                     | active-run marker (empty value)  |
  *
  * Event ids are big-endian so a range scan returns a history in event order.
  */
@@ -18,6 +19,8 @@ export const CURRENT_RUN_TAG = 0x10;
 export const MUTABLE_STATE_TAG = 0x11;
 export const HISTORY_EVENT_TAG = 0x12;
 export const VISIBILITY_TAG = 0x13;
+/** Runs the leader must track (open, or closed with cross-run work pending): scanned when a shard's gate opens. */
+export const ACTIVE_RUN_TAG = 0x14;
 /** A key string component is at most this many UTF-8 bytes (its length prefix is a u16). */
 export const KEY_STRING_BYTES_MAX = 0xffff;
 const U64_BYTES = 8;
@@ -91,4 +94,32 @@ export function historyRange(run: RunRef, fromEventId: number, toEventId: number
 /** The visibility row of one run. */
 export function visibilityKey(run: RunRef): Uint8Array {
   return concat(VISIBILITY_TAG, [keyString(run.namespace), keyString(run.workflowId), keyString(run.runId)]);
+}
+
+/** The active-run marker of one run. */
+export function activeRunKey(run: RunRef): Uint8Array {
+  return concat(ACTIVE_RUN_TAG, [keyString(run.namespace), keyString(run.workflowId), keyString(run.runId)]);
+}
+
+/** The key range of every active-run marker of a shard. */
+export function activeRunRange(): { gte: Uint8Array; lt: Uint8Array } {
+  return { gte: Uint8Array.of(ACTIVE_RUN_TAG), lt: Uint8Array.of(ACTIVE_RUN_TAG + 1) };
+}
+
+/** The run an active-run key names (the inverse of {@link activeRunKey}). */
+export function runOfActiveRunKey(key: Uint8Array): RunRef {
+  invariant(key[0] === ACTIVE_RUN_TAG, 'not an active-run key');
+  const decoder = new TextDecoder();
+  const parts: string[] = [];
+  let offset = 1;
+  for (let index = 0; index < 3; index++) {
+    invariant(offset + 2 <= key.length, 'truncated active-run key');
+    const length = ((key[offset] as number) << 8) | (key[offset + 1] as number);
+    offset += 2;
+    invariant(offset + length <= key.length, 'truncated active-run key');
+    parts.push(decoder.decode(key.subarray(offset, offset + length)));
+    offset += length;
+  }
+  invariant(offset === key.length, 'active-run key has trailing bytes');
+  return { namespace: parts[0] as string, workflowId: parts[1] as string, runId: parts[2] as string };
 }

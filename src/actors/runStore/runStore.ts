@@ -10,7 +10,14 @@ import type { ShardDataEntry, ShardDataRange } from '../../shard/shardDataView.j
 import type { StateWrite } from '../../shard/stateStore.js';
 import type { HistoryEvent } from '../history/events.js';
 import type { MutableState } from '../mutableState/mutableState.js';
-import { currentRunKey, historyEventKey, historyRange, mutableStateKey, visibilityKey } from './runKeys.js';
+import {
+  activeRunKey,
+  currentRunKey,
+  historyEventKey,
+  historyRange,
+  mutableStateKey,
+  visibilityKey,
+} from './runKeys.js';
 import type { RunRef } from './runKeys.js';
 import { decodeRunValue, decodeVersionedRunValue, encodeRunValue, visibilityRowOf } from './runValues.js';
 import type { CurrentRunPointer, VisibilityRow } from './runValues.js';
@@ -116,9 +123,24 @@ export function runUpdateWrites(
         value: encodeRunValue(event),
       })),
       { type: 'put', key: visibilityKey(run), value: encodeRunValue(visibilityRowOf(state)) },
+      isActiveRun(state)
+        ? { type: 'put', key: activeRunKey(run), value: ACTIVE_RUN_VALUE }
+        : { type: 'del', key: activeRunKey(run) },
     ],
     preconditions: [{ key: stateKey, version: readVersion }],
   };
+}
+
+const ACTIVE_RUN_VALUE = Uint8Array.of(1);
+
+/**
+ * True while the leader must track the run: it is open (tasks, timers), or closed with cross-run work left (its
+ * parent not yet told, children whose parent-close policy is not yet applied).
+ */
+export function isActiveRun(state: MutableState): boolean {
+  if (state.closeState === null) return true;
+  if (state.parent !== null && !state.parentNotified) return true;
+  return Object.keys(state.children).length > 0;
 }
 
 /** Concatenates write sets (their keys must be distinct, as a ShardCommand requires). */

@@ -1,55 +1,44 @@
 /**
- * Finds the runs of a shard whose workflow task is scheduled and not started, by a range scan over the
- * mutable-state keys (runKeys.ts). The dev node's in-memory matching is empty after a restart; its engine re-queues
- * what this returns when a shard's gate opens. Paged: one call reads at most `entriesMax` mutable states, so a
- * caller can run each page in its own shard read and bound how long one read holds the store.
+ * The scan a new shard leader runs before serving (ARCHITECTURE.md §4 "Leader readiness"): every run the leader
+ * must track — open, or closed with cross-run work pending — is marked under the active-run tag (runKeys.ts,
+ * written by `runUpdateWrites`), so the scan reads the markers (not every run ever) and the state of each, page by
+ * page. The host then derives the run's tasks, timers and outbox from the states (runSync.ts).
  */
 import { invariant } from '../../raft/core/errors.js';
 import type { MutableState } from '../mutableState/mutableState.js';
-import { MUTABLE_STATE_TAG } from './runKeys.js';
-import type { RunRef } from './runKeys.js';
+import { ACTIVE_RUN_TAG, runOfActiveRunKey } from './runKeys.js';
+import { loadMutableState } from './runStore.js';
 import type { RunReadView } from './runStore.js';
-import { decodeVersionedRunValue } from './runValues.js';
 
-/** A run with a scheduled workflow task, and the normal task queue it is handed out on. */
-export interface ScheduledRun {
-  readonly run: RunRef;
-  readonly taskQueue: string;
-}
-
-/** One page of a scan: the matching runs, and where the next page starts (null: the scan is complete). */
-export interface ScheduledRunsPage {
-  readonly runs: readonly ScheduledRun[];
+/** One page of the scan: the active runs' states, and where the next page starts (null: the scan is complete). */
+export interface ActiveRunsPage {
+  readonly states: readonly MutableState[];
   readonly afterKey: Uint8Array | null;
 }
 
-/**
- * Scans up to `entriesMax` (≥ 1) mutable states whose key sorts after `afterKey` (null: from the first) and
- * returns the open runs among them whose workflow task is scheduled.
- */
-export async function listRunsWithScheduledWorkflowTask(
+/** Reads at most `entriesMax` active runs after `afterKey` (null: from the start), with their states. */
+export async function listActiveRuns(
   view: RunReadView,
   afterKey: Uint8Array | null,
   entriesMax: number
-): Promise<ScheduledRunsPage> {
+): Promise<ActiveRunsPage> {
   invariant(
     Number.isSafeInteger(entriesMax) && entriesMax >= 1,
     () => `entriesMax ${entriesMax} is not an integer ≥ 1`
   );
-  const gte = afterKey === null ? Uint8Array.of(MUTABLE_STATE_TAG) : successorKey(afterKey);
-  const runs: ScheduledRun[] = [];
-  let scanned = 0;
-  let lastKey: Uint8Array | null = null;
-  for await (const entry of view.scan({ gte, lt: Uint8Array.of(MUTABLE_STATE_TAG + 1) })) {
-    const state = decodeVersionedRunValue<MutableState>(entry.value, 'mutable state');
-    if (state.closeState === null && state.workflowTask.phase === 'scheduled') {
-      const { namespace, workflowId, runId, taskQueue } = state.executionInfo;
-      runs.push({ run: { namespace, workflowId, runId }, taskQueue });
-    }
-    lastKey = entry.key;
-    if (++scanned >= entriesMax) break;
+  const gte = afterKey === null ? Uint8Array.of(ACTIVE_RUN_TAG) : successorKey(afterKey);
+  const keys: Uint8Array[] = [];
+  for await (const entry of view.scan({ gte, lt: Uint8Array.of(ACTIVE_RUN_TAG + 1) })) {
+    keys.push(entry.key);
+    if (keys.length >= entriesMax) break;
   }
-  return { runs, afterKey: scanned >= entriesMax ? lastKey : null };
+  const states: MutableState[] = [];
+  for (const key of keys) {
+    const stored = await loadMutableState(view, runOfActiveRunKey(key));
+    invariant(stored !== null, 'an active-run marker names a stored run');
+    states.push(stored.value);
+  }
+  return { states, afterKey: keys.length >= entriesMax ? (keys[keys.length - 1] ?? null) : null };
 }
 
 /** The smallest key greater than `key` (`key | 0x00`). */

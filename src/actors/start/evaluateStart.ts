@@ -134,13 +134,18 @@ function startTransition(request: StartRequest, inputs: StartInputs, taskIdFirst
   );
 }
 
-type OptionalPayloads = Pick<StartRequest, 'input' | 'header' | 'memo' | 'searchAttributes' | 'retryPolicy'>;
+type OptionalPayloads = Pick<
+  StartRequest,
+  'input' | 'header' | 'memo' | 'searchAttributes' | 'retryPolicy' | 'signal' | 'lineage'
+>;
 
-/** The payloads the request carries, without keys for absent ones (the stored event must not hold undefined). */
+/** The optional parts the request carries, without keys for absent ones (stored values must not hold undefined). */
 function optionalPayloads(request: StartRequest): OptionalPayloads {
-  const { input, header, memo, searchAttributes, retryPolicy } = request;
+  const { input, header, memo, searchAttributes, retryPolicy, signal, lineage } = request;
   return Object.fromEntries(
-    Object.entries({ input, header, memo, searchAttributes, retryPolicy }).filter(([, value]) => value !== undefined)
+    Object.entries({ input, header, memo, searchAttributes, retryPolicy, signal, lineage }).filter(
+      ([, value]) => value !== undefined
+    )
   );
 }
 

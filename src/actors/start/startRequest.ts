@@ -3,6 +3,7 @@
  * applied defaults (timeouts) and mapped protos, and the inputs the caller decides (run id, time, task ids).
  */
 import type { ProtoMessage } from '../history/events.js';
+import type { RunLineage, StartSignal } from '../workflowTask/startWorkflow.js';
 
 /** `temporal.api.enums.v1.WorkflowIdReusePolicy` names; UNSPECIFIED means ALLOW_DUPLICATE. */
 export type WorkflowIdReusePolicy =
@@ -37,6 +38,10 @@ export interface StartRequest {
   readonly memo?: ProtoMessage;
   readonly searchAttributes?: ProtoMessage;
   readonly retryPolicy?: ProtoMessage;
+  /** SignalWithStart: the signal written as event 2 of a new run. */
+  readonly signal?: StartSignal;
+  /** A child's parent link (set by the outbox, never by a client). */
+  readonly lineage?: RunLineage;
 }
 
 /** What the caller decides: evaluation itself reads no clock and draws no ids. */

@@ -4,6 +4,7 @@
  */
 
 import {
+  workflowExecutionSignaledEvent,
   workflowExecutionStartedEvent,
   type ProtoMessage,
   type WorkflowExecutionStartedAttributes,
@@ -25,6 +26,18 @@ export interface StartWorkflowInput {
   readonly retryPolicy?: ProtoMessage;
   /** Where the run sits in a chain or tree; absent for a plain start. */
   readonly lineage?: RunLineage;
+  /** SignalWithStart's signal: written as event 2, before the first workflow task is scheduled (§5.8). */
+  readonly signal?: StartSignal;
+}
+
+/** The signal of a SignalWithStart. */
+export interface StartSignal {
+  readonly signalName: string;
+  readonly input?: ProtoMessage;
+  readonly header?: ProtoMessage;
+  readonly identity: string;
+  /** Recorded so a retried signal with it is not delivered twice; '' = none. */
+  readonly requestId: string;
 }
 
 /** How a run relates to others (§5.10): continue-as-new / retry chains and parent links. */
@@ -151,6 +164,19 @@ export function startWorkflow(input: StartWorkflowInput, context: TransitionCont
   checkStartInput(input, context);
   const draft = new TransitionDraft(emptyState(input, context.taskIdFirst), context);
   draft.append(workflowExecutionStartedEvent, startedAttributes(input));
+  const signal = input.signal;
+  if (signal !== undefined) {
+    draft.append(workflowExecutionSignaledEvent, {
+      signalName: signal.signalName,
+      ...(signal.input === undefined ? {} : { input: signal.input }),
+      identity: signal.identity,
+      ...(signal.header === undefined ? {} : { header: signal.header }),
+    });
+    draft.update({
+      signalsReceivedCount: 1,
+      signalRequestIds: signal.requestId === '' ? [] : [signal.requestId],
+    });
+  }
   scheduleWorkflowTaskIn(draft, 1, 'normal');
   return draft.finish();
 }

@@ -1,7 +1,9 @@
 /**
  * {@link WorkflowEngine} over the node's {@link ShardRuntime}: each call goes to the shard of its workflow id
- * (shardOf), reads linearizably through it, and proposes through it. This is the edge where wall-clock time and
- * fresh run ids enter the deterministic engine as inputs.
+ * (shardOf); every change of a run goes through its run actor (runCommitter.ts: serialized per run, one entry per
+ * transition, effects after apply); the host mirrors each active run's tasks, timers and outbox (runSync.ts) and
+ * rebuilds them from the shard's active-run markers whenever the shard's gate opens. This is the edge where
+ * wall-clock time and fresh ids enter the deterministic engine as inputs.
  *
  * Shard errors become frontend errors here (TEMPORAL-API.md §9): not leader or closing → UNAVAILABLE, too many
  * proposals in flight or a start that kept losing races → RESOURCE_EXHAUSTED; clients retry both.
@@ -12,28 +14,65 @@ import type { Logger } from 'pino';
 import type { MutableState } from '../../actors/mutableState/mutableState.js';
 import { loadCurrentRun, loadMutableState, readHistory } from '../../actors/runStore/runStore.js';
 import type { RunReadView } from '../../actors/runStore/runStore.js';
-import { listRunsWithScheduledWorkflowTask } from '../../actors/runStore/scanRuns.js';
-import type { ScheduledRunsPage } from '../../actors/runStore/scanRuns.js';
+import { listActiveRuns } from '../../actors/runStore/scanRuns.js';
+import type { ActiveRunsPage } from '../../actors/runStore/scanRuns.js';
 import { StartContentionError, startWorkflowOnShard } from '../../actors/start/startWorkflowOnShard.js';
 import type { StartResult } from '../../actors/start/startWorkflowOnShard.js';
 import type { StartRequest } from '../../actors/start/startRequest.js';
+import type { DueTimer } from '../../actors/timers/timerKinds.js';
+import { clearStickiness } from '../../actors/workflowTask/clearStickiness.js';
+import { requestCancelWorkflow } from '../../actors/workflowTask/requestCancelWorkflow.js';
+import { signalWorkflow } from '../../actors/workflowTask/signalWorkflow.js';
+import type { SignalWorkflowInput } from '../../actors/workflowTask/signalWorkflow.js';
+import { terminateWorkflow } from '../../actors/workflowTask/terminateWorkflow.js';
+import type { TransitionResult } from '../../actors/workflowTask/transition.js';
+import type { ProtoMessage } from '../../actors/history/events.js';
 import { NotLeaderError, ShardBackpressureError, ShardClosedError } from '../../shard/errors.js';
 import type { ShardRuntime } from '../../shard/runtime/shardRuntime.js';
-import { InvalidArgumentError, NotFoundError, ResourceExhaustedError, UnavailableError } from '../errors.js';
-import type { TransitionResult } from '../../actors/workflowTask/transition.js';
-import { MatchingQueues } from './matchingQueues.js';
+import { InvalidArgumentError, ResourceExhaustedError, UnavailableError, UnimplementedError } from '../errors.js';
+import type { ActivityQueueEntry, EngineContext, WorkflowQueueEntry } from './engineContext.js';
+import { HostTimers } from './hostTimers.js';
+import { queryWorkflow, respondQueryTask } from './queries.js';
+import { QueryRegistry } from './queryRegistry.js';
+import { commitRunTransition, RunContentionError } from './runCommitter.js';
+import { RunLocks } from './runLocks.js';
+import { commitOnExecution, executionNotFound } from './runRequests.js';
+import { RunSync } from './runSync.js';
+import { fireRunTimer, timersOfRun } from './runTimers.js';
 import { TaskIdAllocator } from './taskIdAllocator.js';
-import type { ExecutionRef, HistoryPage, HistoryPageQuery, WorkflowEngine } from './workflowEngine.js';
+import { TaskQueues } from './taskQueues.js';
+import type {
+  ActivityRef,
+  ActivityTaskPoll,
+  ActivityTaskResponse,
+  ExecutionRef,
+  HistoryPage,
+  HistoryPageQuery,
+  PolledActivityTask,
+  QueryOutcome,
+  QueryRequest,
+  QueryTaskAnswer,
+  UpdateRequest,
+  UpdateStage,
+  UpdateStatus,
+  VisibilityPage,
+  VisibilityQuery,
+  WorkflowEngine,
+} from './workflowEngine.js';
 import { pollWorkflowTask, respondToWorkflowTask } from './workflowTasks.js';
-import type { PolledWorkflowTask, TokenTransition, WorkflowTaskDeps, WorkflowTaskPoll } from './workflowTasks.js';
+import type { PolledQueryTask, PolledWorkflowTask, TokenTransition, WorkflowTaskPoll } from './workflowTasks.js';
 import { WorkflowTasksRunWatchers } from './workflowTasksRunWatchers.js';
+
+/** Active runs read per shard read while a shard's gate opens (bounds one read's duration). */
+const ACTIVE_RUNS_PAGE = 200;
+/** How long after a failed timer fire the run's timers are re-derived from its stored state. */
+const TIMER_RETRY_DELAY_MS = 1_000;
 
 /** The engine of a node that hosts every shard (the dev node). */
 export class ShardWorkflowEngine implements WorkflowEngine {
-  private readonly taskIds = new TaskIdAllocator();
-  /** In-memory matching (dev path): refilled from the stored runs each time a shard's gate opens. */
-  private readonly matching = new MatchingQueues();
-  private readonly watchers = new WorkflowTasksRunWatchers();
+  private readonly context: EngineContext;
+  private readonly runSync: RunSync;
+  private readonly timers: HostTimers;
 
   constructor(
     private readonly runtime: ShardRuntime,
@@ -41,59 +80,105 @@ export class ShardWorkflowEngine implements WorkflowEngine {
     private readonly clockMs: () => number = Date.now,
     private readonly logger: Logger = pino({ name: 'cairn-engine' })
   ) {
+    this.timers = new HostTimers(clockMs, (runKey, due) => this.fireTimers(runKey, due));
+    this.context = {
+      runtime,
+      clockMs,
+      taskIds: new TaskIdAllocator(),
+      locks: new RunLocks(),
+      onCommitted: (states) => states.forEach((state) => this.runSync.sync(state)),
+      workflowQueues: new TaskQueues<WorkflowQueueEntry>(),
+      activityQueues: new TaskQueues<ActivityQueueEntry>(),
+      watchers: new WorkflowTasksRunWatchers(),
+      queries: new QueryRegistry(),
+    };
+    this.runSync = new RunSync(this.context, this.timers, timersOfRun, () => undefined);
     for (let shardId = 0; shardId < runtime.shardCount; shardId++) {
       const shard = runtime.shard(shardId);
-      // The engine lives as long as the runtime, so the subscription is never removed.
-      // Scanned on the next turn: onReady fires inside the shard's apply, and the scan's read must not re-enter it.
-      shard.onReady(() => setImmediate(() => void this.requeueScheduledTasks(shardId)));
-      if (shard.isReady) setImmediate(() => void this.requeueScheduledTasks(shardId));
+      // The engine lives as long as the runtime, so the subscriptions are never removed. The scan runs on the next
+      // turn: onReady fires inside the shard's apply, and the scan's read must not re-enter it.
+      shard.onReady(() => setImmediate(() => void this.loadShard(shardId)));
+      shard.onLost(() => this.runSync.forgetShard(shardId));
+      if (shard.isReady) setImmediate(() => void this.loadShard(shardId));
     }
   }
 
+  /** Stops the host timers (the node is shutting down). */
+  close(): void {
+    this.timers.close();
+  }
+
   /**
-   * Offers every stored run of `shardId` whose workflow task is scheduled to its queue: matching is in memory, so
-   * without this a task scheduled before a restart (or under an earlier leader) is never handed out. Duplicates
-   * with entries already queued are harmless (an entry is a hint, see matchingQueues.ts). A failed scan (the gate
-   * closed meanwhile) is logged and left to the next time the gate opens.
+   * Rebuilds the leader's memory of `shardId` (task hints, timers, outbox) from its active runs: matching and
+   * timers are in memory, so without this a task or timer of a run written before a restart (or under an earlier
+   * leader) would never be handed out or fire. A failed scan (the gate closed meanwhile) is logged and left to the
+   * next time the gate opens.
    */
-  private async requeueScheduledTasks(shardId: number): Promise<void> {
+  private async loadShard(shardId: number): Promise<void> {
     const shard = this.runtime.shard(shardId);
-    let requeued = 0;
+    this.runSync.forgetShard(shardId);
+    let loaded = 0;
     try {
       let afterKey: Uint8Array | null = null;
       do {
         const from: Uint8Array | null = afterKey;
-        const page: ScheduledRunsPage = await shard.read((view) =>
-          listRunsWithScheduledWorkflowTask(view, from, REQUEUE_PAGE_ENTRIES)
-        );
-        for (const { run, taskQueue } of page.runs) {
-          this.matching.offer(taskQueue, run);
-          requeued++;
+        const page: ActiveRunsPage = await shard.read((view) => listActiveRuns(view, from, ACTIVE_RUNS_PAGE));
+        for (const state of page.states) {
+          this.context.taskIds.observe(shardId, state.lastTaskId);
+          this.runSync.sync(state);
+          loaded++;
         }
         afterKey = page.afterKey;
       } while (afterKey !== null);
-      this.logger.info({ shardId, requeued }, 'scheduled workflow tasks re-queued');
+      this.logger.info({ shardId, activeRuns: loaded }, 'shard leader loaded its active runs');
     } catch (error) {
-      this.logger.warn({ shardId, requeued, err: error }, 're-queueing scheduled workflow tasks failed');
+      this.logger.warn({ shardId, loaded, err: error }, 'loading active runs failed; retried when the gate reopens');
     }
+  }
+
+  /** Fires due timers of one run through its actor; on failure re-derives the run's timers a bit later. */
+  private fireTimers(runKey: string, due: readonly DueTimer[]): void {
+    const [namespace, workflowId, runId] = JSON.parse(runKey) as [string, string, string];
+    const run = { namespace, workflowId, runId };
+    for (const timer of due) {
+      commitRunTransition(this.context, run, (state, context) => fireRunTimer(state, timer, context)).catch(
+        (error: unknown) => {
+          this.logger.warn({ run, timer: timer.timer.kind, err: error }, 'timer fire failed; re-arming from state');
+          setTimeout(() => void this.resyncRun(run), TIMER_RETRY_DELAY_MS).unref();
+        }
+      );
+    }
+  }
+
+  /** Re-derives one run's host state from its stored state (after a failed timer fire). */
+  private async resyncRun(run: ExecutionRef): Promise<void> {
+    try {
+      const state = await this.readRun(run);
+      if (state !== null) this.runSync.sync(state);
+    } catch (error) {
+      this.logger.warn({ run, err: error }, 're-arming timers failed; retried when the gate reopens');
+    }
+  }
+
+  private async readRun(run: ExecutionRef): Promise<MutableState | null> {
+    const shard = this.runtime.shard(this.runtime.shardOf(run.namespace, run.workflowId));
+    return shard.read((view) => loadRun(view, run));
   }
 
   async startWorkflow(request: StartRequest): Promise<StartResult> {
     const shardId = this.runtime.shardOf(request.namespace, request.workflowId);
     const nowMs = this.clockMs();
-    const inputs = { runId: randomUUID(), nowMs, taskIdFirst: this.taskIds.allocate(shardId, nowMs) };
+    const inputs = { runId: randomUUID(), nowMs, taskIdFirst: this.context.taskIds.allocate(shardId, nowMs, 4096) };
     const result = await translateShardErrors(() => startWorkflowOnShard(this.runtime, request, inputs));
     if (result.kind === 'started' && !result.deduplicated) {
-      // A new run always has its first workflow task scheduled on the normal queue.
       const run = { namespace: request.namespace, workflowId: request.workflowId, runId: result.runId };
-      this.matching.offer(request.taskQueue, run);
-      this.watchers.notify(run);
+      await this.resyncRun(run);
     }
     return result;
   }
 
-  async pollWorkflowTask(poll: WorkflowTaskPoll): Promise<PolledWorkflowTask | null> {
-    return translateShardErrors(() => pollWorkflowTask(this.workflowTaskDeps(), poll));
+  async pollWorkflowTask(poll: WorkflowTaskPoll): Promise<PolledWorkflowTask | PolledQueryTask | null> {
+    return translateShardErrors(() => pollWorkflowTask(this.context, poll));
   }
 
   async respondToWorkflowTask(
@@ -101,25 +186,19 @@ export class ShardWorkflowEngine implements WorkflowEngine {
     taskToken: Uint8Array,
     transition: TokenTransition
   ): Promise<TransitionResult> {
-    return translateShardErrors(() => respondToWorkflowTask(this.workflowTaskDeps(), namespace, taskToken, transition));
+    return translateShardErrors(() => respondToWorkflowTask(this.context, namespace, taskToken, transition));
   }
 
   waitForChange(execution: ExecutionRef, waitMs: number, signal: AbortSignal): Promise<void> {
-    return this.watchers.waitForChange(execution, waitMs, signal);
-  }
-
-  private workflowTaskDeps(): WorkflowTaskDeps {
-    const { runtime, matching, watchers, taskIds, clockMs } = this;
-    return { runtime, matching, watchers, taskIds, clockMs };
+    return this.context.watchers.waitForChange(execution, waitMs, signal);
   }
 
   async describeWorkflow(execution: ExecutionRef): Promise<MutableState> {
     const shardId = this.runtime.shardOf(execution.namespace, execution.workflowId);
-    const shard = this.runtime.shard(shardId);
-    const state = await translateShardErrors(() => shard.read((view) => loadRun(view, execution)));
-    if (state === null) throw notFound(execution);
+    const state = await translateShardErrors(() => this.readRun(execution));
+    if (state === null) throw executionNotFound(execution);
     // Stored taskIds raise the allocator's floor (a guard against a wall clock stepped back across a restart).
-    this.taskIds.observe(shardId, state.lastTaskId);
+    this.context.taskIds.observe(shardId, state.lastTaskId);
     return state;
   }
 
@@ -142,13 +221,127 @@ export class ShardWorkflowEngine implements WorkflowEngine {
         return { runId: run.runId, events, nextEventId: toEventId < state.nextEventId ? toEventId : null };
       })
     );
-    if (page === null) throw notFound(execution);
+    if (page === null) throw executionNotFound(execution);
     return { shardId, ...page };
   }
-}
 
-/** Mutable states read per shard read while re-queueing scheduled tasks (bounds one read's duration). */
-const REQUEUE_PAGE_ENTRIES = 500;
+  async signalWorkflow(execution: ExecutionRef, signal: SignalWorkflowInput): Promise<void> {
+    await translateShardErrors(() =>
+      commitOnExecution(this.context, execution, (state, context) => signalWorkflow(state, signal, context))
+    );
+  }
+
+  async signalWithStart(request: StartRequest, signal: SignalWorkflowInput): Promise<StartResult> {
+    const execution = { namespace: request.namespace, workflowId: request.workflowId, runId: '' };
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const current = await translateShardErrors(() => this.readRun(execution));
+      if (current !== null && current.closeState === null) {
+        const run = { ...execution, runId: current.executionInfo.runId };
+        const signaled = await translateShardErrors(() =>
+          commitRunTransition(this.context, run, (state, context) =>
+            state.closeState === null ? signalWorkflow(state, signal, context) : null
+          )
+        );
+        if (signaled.kind === 'committed') return { kind: 'started', runId: run.runId, deduplicated: true };
+        continue; // closed meanwhile: start a new run
+      }
+      const started = await this.startWorkflow({
+        ...request,
+        // Any open run must be signaled, never replaced: conflict → signal it on the next round.
+        workflowIdConflictPolicy: 'WORKFLOW_ID_CONFLICT_POLICY_FAIL',
+        signal: { ...signal },
+      });
+      if (started.kind !== 'alreadyStarted') return started;
+    }
+    throw new ResourceExhaustedError(
+      `signal-with-start of ${request.workflowId} raced with concurrent starts and closes: retry`,
+      'RESOURCE_EXHAUSTED_CAUSE_BUSY_WORKFLOW'
+    );
+  }
+
+  async requestCancelWorkflow(
+    execution: ExecutionRef,
+    request: { readonly identity: string; readonly reason: string; readonly requestId: string }
+  ): Promise<void> {
+    await translateShardErrors(() =>
+      commitOnExecution(this.context, execution, (state, context) =>
+        state.cancelRequested && state.closeState === null
+          ? null
+          : requestCancelWorkflow(state, { reason: request.reason, identity: request.identity }, context)
+      )
+    );
+  }
+
+  async terminateWorkflow(
+    execution: ExecutionRef,
+    request: { readonly identity: string; readonly reason: string; readonly details?: ProtoMessage }
+  ): Promise<void> {
+    await translateShardErrors(() =>
+      commitOnExecution(this.context, execution, (state, context) => terminateWorkflow(state, request, context))
+    );
+  }
+
+  async queryWorkflow(request: QueryRequest): Promise<QueryOutcome> {
+    return translateShardErrors(() => queryWorkflow(this.context, request));
+  }
+
+  respondQueryTask(namespace: string, taskToken: Uint8Array, answer: QueryTaskAnswer): Promise<void> {
+    respondQueryTask(this.context, namespace, taskToken, answer);
+    return Promise.resolve();
+  }
+
+  async resetStickyTaskQueue(execution: ExecutionRef): Promise<void> {
+    await translateShardErrors(() =>
+      commitOnExecution(this.context, execution, (state, context) => clearStickiness(state, context))
+    );
+  }
+
+  async shutdownStickyQueue(namespace: string, stickyTaskQueue: string): Promise<void> {
+    const runs = this.runSync.runsOnStickyQueue(namespace, stickyTaskQueue);
+    this.context.workflowQueues.drain(namespace, 'workflow', stickyTaskQueue);
+    await Promise.all(
+      runs.map((run) =>
+        commitRunTransition(this.context, run, (state, context) => clearStickiness(state, context)).catch(
+          (error: unknown) => this.logger.warn({ run, err: error }, 'moving a run off a sticky queue failed')
+        )
+      )
+    );
+  }
+
+  pollActivityTask(_poll: ActivityTaskPoll): Promise<PolledActivityTask | null> {
+    return Promise.reject(new UnimplementedError('PollActivityTaskQueue'));
+  }
+
+  respondActivityTask(_namespace: string, _taskToken: Uint8Array, _response: ActivityTaskResponse): Promise<boolean> {
+    return Promise.reject(new UnimplementedError('RespondActivityTask'));
+  }
+
+  respondActivityTaskById(_activity: ActivityRef, _response: ActivityTaskResponse): Promise<boolean> {
+    return Promise.reject(new UnimplementedError('RespondActivityTaskById'));
+  }
+
+  updateWorkflow(_request: UpdateRequest): Promise<UpdateStatus> {
+    return Promise.reject(new UnimplementedError('UpdateWorkflowExecution'));
+  }
+
+  pollWorkflowUpdate(
+    _execution: ExecutionRef,
+    _updateId: string,
+    _waitStage: UpdateStage,
+    _waitMs: number,
+    _signal: AbortSignal
+  ): Promise<UpdateStatus> {
+    return Promise.reject(new UnimplementedError('PollWorkflowExecutionUpdate'));
+  }
+
+  listWorkflowExecutions(_query: VisibilityQuery, _pageSize: number, _token: Uint8Array): Promise<VisibilityPage> {
+    return Promise.reject(new UnimplementedError('ListWorkflowExecutions'));
+  }
+
+  countWorkflowExecutions(_query: VisibilityQuery): Promise<number> {
+    return Promise.reject(new UnimplementedError('CountWorkflowExecutions'));
+  }
+}
 
 /** The run `execution` names (its current run when runId is empty), or null. */
 async function loadRun(view: RunReadView, execution: ExecutionRef): Promise<MutableState | null> {
@@ -166,15 +359,8 @@ async function loadRun(view: RunReadView, execution: ExecutionRef): Promise<Muta
   return stored?.value ?? null;
 }
 
-function notFound(execution: ExecutionRef): NotFoundError {
-  const run = execution.runId === '' ? '' : ` with runId ${execution.runId}`;
-  return new NotFoundError(
-    `workflow execution not found: workflowId ${execution.workflowId}${run} in namespace ${execution.namespace}`
-  );
-}
-
 /** Runs `fn`, turning retryable shard errors into the frontend errors clients retry on. */
-async function translateShardErrors<T>(fn: () => Promise<T>): Promise<T> {
+export async function translateShardErrors<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {
@@ -184,7 +370,7 @@ async function translateShardErrors<T>(fn: () => Promise<T>): Promise<T> {
     if (error instanceof ShardBackpressureError) {
       throw new ResourceExhaustedError(error.message, 'RESOURCE_EXHAUSTED_CAUSE_SYSTEM_OVERLOADED');
     }
-    if (error instanceof StartContentionError) {
+    if (error instanceof StartContentionError || error instanceof RunContentionError) {
       throw new ResourceExhaustedError(error.message, 'RESOURCE_EXHAUSTED_CAUSE_BUSY_WORKFLOW');
     }
     throw error;

@@ -1,29 +1,26 @@
 /**
- * Workflow task dispatch on the dev node (TEMPORAL-API.md §2, §4, §5.1, §5.2): a poll takes a queued run from
- * {@link MatchingQueues}, commits WorkflowTaskStarted through a shard proposal (optimistic precondition on the
- * mutable-state version as read) and only then answers; completions and failures decode the task token, run their
- * transition and propose it the same way. Whenever a committed transition leaves a task scheduled, the run is
- * queued again; whenever a run changes, {@link RunWatchers} wake history long polls.
+ * Workflow task dispatch (TEMPORAL-API.md §2, §4, §5.1, §5.2, §5.6, §5.8): a poll takes a hint from its queue
+ * (normal or sticky), commits WorkflowTaskStarted through the run actor and only then answers, with the whole
+ * history on the normal queue and the events after `previousStartedEventId` on a sticky one. A legacy query task
+ * is handed out the same way, claimed once. Completions and failures decode the task token and run their
+ * transition through the run actor.
  *
- * Dev-path shortcuts: stickiness is ignored (every completion clears it, so every task goes to the normal queue,
- * which §5.6 allows); the token's namespaceId carries the namespace name; `historySizeBytes` is reported as 0.
+ * The token's namespaceId carries the namespace name; `historySizeBytes` is reported as 0.
  */
 import { randomUUID } from 'node:crypto';
 import type { HistoryEvent, ProtoMessage } from '../../actors/history/events.js';
 import type { MutableState } from '../../actors/mutableState/mutableState.js';
-import { loadMutableState, readHistory, runUpdateWrites } from '../../actors/runStore/runStore.js';
+import { loadMutableState, readHistory } from '../../actors/runStore/runStore.js';
 import type { RunReadView } from '../../actors/runStore/runStore.js';
 import { decodeTaskToken, encodeTaskToken, InvalidTaskTokenError } from '../../actors/tokens/taskToken.js';
 import type { TaskToken } from '../../actors/tokens/taskToken.js';
 import { StaleTaskError, WorkflowClosedError } from '../../actors/workflowTask/errors.js';
 import { startWorkflowTask } from '../../actors/workflowTask/startWorkflowTask.js';
 import type { Effect, TransitionContext, TransitionResult } from '../../actors/workflowTask/transition.js';
-import type { ShardCommand } from '../../shard/apply/shardCommand.js';
-import type { ShardRuntime } from '../../shard/runtime/shardRuntime.js';
+import { invariant } from '../../raft/core/errors.js';
 import { InvalidArgumentError, NotFoundError } from '../errors.js';
-import type { MatchingQueues, QueuedRun } from './matchingQueues.js';
-import type { TaskIdAllocator } from './taskIdAllocator.js';
-import type { WorkflowTasksRunWatchers } from './workflowTasksRunWatchers.js';
+import type { EngineContext, WorkflowQueueEntry } from './engineContext.js';
+import { commitRunTransition, shardOfRun } from './runCommitter.js';
 
 /** The answer a poll gets: the started task as committed, and the history the worker replays. */
 export interface PolledWorkflowTask {
@@ -63,101 +60,53 @@ export interface WorkflowTaskPoll {
 /** A transition of the run a task token names, evaluated against its state as read. */
 export type TokenTransition = (state: MutableState, token: TaskToken, context: TransitionContext) => TransitionResult;
 
-/** Everything the workflow task paths share. */
-export interface WorkflowTaskDeps {
-  readonly runtime: ShardRuntime;
-  readonly matching: MatchingQueues;
-  readonly watchers: WorkflowTasksRunWatchers;
-  readonly taskIds: TaskIdAllocator;
-  readonly clockMs: () => number;
-}
-
-/** Outcome of proposing one transition: committed, or lost an optimistic race (re-read and retry). */
-type Committed = { readonly kind: 'applied'; readonly result: TransitionResult } | { readonly kind: 'conflict' };
-
-/** Evaluates `transition` on the run's state as read and proposes it; null when the run does not exist. */
-async function applyTransition(
-  deps: WorkflowTaskDeps,
-  run: QueuedRun,
-  transition: (state: MutableState, context: TransitionContext) => TransitionResult
-): Promise<Committed | null> {
-  const shardId = deps.runtime.shardOf(run.namespace, run.workflowId);
-  const shard = deps.runtime.shard(shardId);
-  const stored = await shard.read((view) => loadMutableState(view, run));
-  if (stored === null) return null;
-  deps.taskIds.observe(shardId, stored.value.lastTaskId);
-  const nowMs = deps.clockMs();
-  const result = transition(stored.value, { nowMs, taskIdFirst: deps.taskIds.allocate(shardId, nowMs) });
-  const { writes, preconditions } = runUpdateWrites(result.state, result.events, stored.version);
-  const command: ShardCommand = {
-    formatVersion: 1,
-    requestId: null,
-    preconditions,
-    writes,
-    outcome: new Uint8Array(0),
-    actions: [],
-  };
-  const applied = await shard.propose(command);
-  if (applied.outcome !== 'applied') return { kind: 'conflict' };
-  afterCommit(deps, result.state);
-  return { kind: 'applied', result };
-}
-
-/** Queues the run again if its task is scheduled, and wakes whoever waits on it. */
-function afterCommit(deps: WorkflowTaskDeps, state: MutableState): void {
-  const info = state.executionInfo;
-  const run = { namespace: info.namespace, workflowId: info.workflowId, runId: info.runId };
-  if (state.closeState === null && state.workflowTask.phase === 'scheduled') deps.matching.offer(info.taskQueue, run);
-  deps.watchers.notify(run);
-}
-
 /** Waits for a task on the poll's queue and starts it; null when the wait ends (or is cancelled) without one. */
 export async function pollWorkflowTask(
-  deps: WorkflowTaskDeps,
+  context: EngineContext,
   poll: WorkflowTaskPoll
-): Promise<PolledWorkflowTask | null> {
-  const deadlineMs = deps.clockMs() + poll.waitMs;
+): Promise<PolledWorkflowTask | PolledQueryTask | null> {
+  const deadlineMs = context.clockMs() + poll.waitMs;
   for (;;) {
-    const waitMs = deadlineMs - deps.clockMs();
+    const waitMs = deadlineMs - context.clockMs();
     if (waitMs <= 0) return null;
-    const run = await deps.matching.take(poll.namespace, poll.taskQueue, waitMs, poll.signal);
-    if (run === null) return null;
+    const entry = await context.workflowQueues.take(poll.namespace, 'workflow', poll.taskQueue, waitMs, poll.signal);
+    if (entry === null) return null;
     if (poll.signal.aborted) {
-      deps.matching.offer(poll.taskQueue, run); // a cancelled poll must never be handed a task
+      // A cancelled poll must never be handed a task: put the hint back for the next poll.
+      context.workflowQueues.offer(poll.namespace, 'workflow', poll.taskQueue, entry);
       return null;
     }
-    const polled = await startQueuedTask(deps, run, poll);
+    const polled =
+      entry.kind === 'query' ? await claimQueryTask(context, entry) : await startQueuedTask(context, entry, poll);
     if (polled !== null) return polled;
   }
 }
 
-/** Commits WorkflowTaskStarted for `run`'s scheduled task; null when the entry was stale. */
+/** Commits WorkflowTaskStarted for the hinted task; null when the hint was stale. */
 async function startQueuedTask(
-  deps: WorkflowTaskDeps,
-  run: QueuedRun,
+  context: EngineContext,
+  entry: Extract<WorkflowQueueEntry, { kind: 'workflowTask' }>,
   poll: WorkflowTaskPoll
 ): Promise<PolledWorkflowTask | null> {
   const requestId = randomUUID();
-  const committed = await applyTransition(deps, run, (state, context) => {
+  const { run } = entry;
+  const outcome = await commitRunTransition(context, run, (state, transitionContext) => {
     const task = state.workflowTask;
-    if (state.closeState !== null || task.phase !== 'scheduled') throw new StaleTaskError('not scheduled');
+    if (state.closeState !== null || task.phase !== 'scheduled') return null;
+    if (task.scheduledEventId !== entry.scheduledEventId || task.attempt !== entry.attempt) return null;
     const ref = { scheduledEventId: task.scheduledEventId, attempt: task.attempt };
-    return startWorkflowTask(state, { ...ref, requestId, identity: poll.identity, historySizeBytes: 0 }, context);
-  }).catch((error: unknown) => {
-    if (error instanceof StaleTaskError) return null; // a stale hint: another poll or a close got there first
-    throw error;
+    const input = { ...ref, requestId, identity: poll.identity, historySizeBytes: 0 };
+    return startWorkflowTask(state, input, transitionContext);
   });
-  if (committed === null) return null;
-  if (committed.kind === 'conflict') {
-    deps.matching.offer(poll.taskQueue, run); // the run changed under us: try again from a fresh read
-    return null;
-  }
-  const { state, effects } = committed.result;
+  if (outcome.kind !== 'committed') return null;
+  const { state, effects } = outcome.result;
   const started = effects.find((effect) => effect.kind === 'respondWorkflowTaskStarted');
-  if (started?.kind !== 'respondWorkflowTaskStarted') return null;
-  const shard = deps.runtime.shard(deps.runtime.shardOf(run.namespace, run.workflowId));
-  const written = await shard.read((view: RunReadView) => readHistory(view, run, 1, state.nextEventId));
-  const shardId = deps.runtime.shardOf(run.namespace, run.workflowId);
+  invariant(started?.kind === 'respondWorkflowTaskStarted', 'a started workflow task answers its poll');
+  const fromEventId = started.queue === 'sticky' ? started.previousStartedEventId + 1 : 1;
+  const shardId = shardOfRun(context, run);
+  const written = await context.runtime
+    .shard(shardId)
+    .read((view: RunReadView) => readHistory(view, run, Math.max(1, fromEventId), state.nextEventId));
   const taskToken = encodeTaskToken({
     shard: shardId,
     namespaceId: run.namespace,
@@ -167,61 +116,87 @@ async function startQueuedTask(
     startedEventId: started.startedEventId,
     attempt: started.attempt,
   });
-  return {
-    kind: 'workflowTask',
-    taskToken,
-    state,
-    started,
-    history: [...written, ...started.transientEvents],
-    messages: [],
-  };
+  const history = [...written, ...started.transientEvents];
+  return { kind: 'workflowTask', taskToken, state, started, history, messages: [] };
+}
+
+/** Hands a legacy query task to this poll; null when another poll has it or the query is gone. */
+async function claimQueryTask(
+  context: EngineContext,
+  entry: Extract<WorkflowQueueEntry, { kind: 'query' }>
+): Promise<PolledQueryTask | null> {
+  const pending = context.queries.claim(entry.queryId);
+  if (pending === undefined) return null;
+  const { run } = entry;
+  const shardId = shardOfRun(context, run);
+  const read = await context.runtime.shard(shardId).read(async (view: RunReadView) => {
+    const stored = await loadMutableState(view, run);
+    if (stored === null) return null;
+    const state = stored.value;
+    const fromEventId = entry.sticky && state.closeState === null ? state.previousStartedEventId + 1 : 1;
+    const history = await readHistory(view, run, Math.max(1, fromEventId), state.nextEventId);
+    return { state, history };
+  });
+  if (read === null) {
+    context.queries.answer(entry.queryId, { kind: 'failed', errorMessage: 'workflow execution not found' });
+    return null;
+  }
+  const taskToken = encodeTaskToken({
+    shard: shardId,
+    namespaceId: run.namespace,
+    workflowId: run.workflowId,
+    runId: run.runId,
+    scheduledEventId: 0,
+    startedEventId: 0,
+    attempt: 1,
+    queryId: entry.queryId,
+  });
+  return { kind: 'queryTask', taskToken, state: read.state, history: read.history, query: pending.query };
 }
 
 /**
- * Applies `transition` to the run `tokenBytes` names, retrying lost optimistic races. Bad tokens answer
- * INVALID_ARGUMENT, a task that is not the current one (or a closed run) NOT_FOUND; a committed refusal
- * (`respondError` effect) answers INVALID_ARGUMENT after its events are written.
+ * Applies `transition` to the run `tokenBytes` names through its run actor. Bad tokens answer INVALID_ARGUMENT, a
+ * task that is not the current one (or a closed run) NOT_FOUND; a committed refusal (`respondError` effect)
+ * answers INVALID_ARGUMENT after its events are written.
  */
 export async function respondToWorkflowTask(
-  deps: WorkflowTaskDeps,
+  context: EngineContext,
   namespace: string,
   tokenBytes: Uint8Array,
   transition: TokenTransition
 ): Promise<TransitionResult> {
-  const token = decodeToken(tokenBytes);
-  if (token.namespaceId !== namespace) {
-    throw new InvalidArgumentError(`taskToken belongs to namespace ${token.namespaceId}, not ${namespace}`);
-  }
+  const token = decodeTaskTokenFor(namespace, tokenBytes);
   const run = { namespace, workflowId: token.workflowId, runId: token.runId };
-  for (let attempt = 1; attempt <= RESPOND_ATTEMPTS_MAX; attempt++) {
-    const committed = await applyTransition(deps, run, (state, context) => transition(state, token, context)).catch(
-      (error: unknown) => {
-        if (error instanceof StaleTaskError || error instanceof WorkflowClosedError) {
-          throw new NotFoundError(error.message);
-        }
-        throw error;
+  const outcome = await commitRunTransition(context, run, (state, transitionContext) => {
+    try {
+      return transition(state, token, transitionContext);
+    } catch (error) {
+      if (error instanceof StaleTaskError || error instanceof WorkflowClosedError) {
+        throw new NotFoundError(error.message);
       }
-    );
-    if (committed === null) throw new NotFoundError(`workflow execution ${token.workflowId}/${token.runId} not found`);
-    if (committed.kind === 'applied') {
-      const refusal = committed.result.effects.find((effect) => effect.kind === 'respondError');
-      if (refusal?.kind === 'respondError') throw new InvalidArgumentError(refusal.message);
-      return committed.result;
+      throw error;
     }
+  });
+  if (outcome.kind === 'missing') {
+    throw new NotFoundError(`workflow execution ${token.workflowId}/${token.runId} not found`);
   }
-  throw new NotFoundError(
-    `workflow task changed concurrently ${RESPOND_ATTEMPTS_MAX} times; the worker should drop it`
-  );
+  invariant(outcome.kind === 'committed', 'a workflow task response always changes the run');
+  const refusal = outcome.result.effects.find((effect) => effect.kind === 'respondError');
+  if (refusal?.kind === 'respondError') throw new InvalidArgumentError(refusal.message);
+  return outcome.result;
 }
 
-/** Re-evaluations of a response that keeps losing optimistic races. */
-const RESPOND_ATTEMPTS_MAX = 5;
-
-function decodeToken(bytes: Uint8Array): TaskToken {
+/** Decodes a task token of `namespace`; INVALID_ARGUMENT for bytes that are not one. */
+export function decodeTaskTokenFor(namespace: string, bytes: Uint8Array): TaskToken {
+  let token: TaskToken;
   try {
-    return decodeTaskToken(bytes);
+    token = decodeTaskToken(bytes);
   } catch (error) {
     if (error instanceof InvalidTaskTokenError) throw new InvalidArgumentError(error.message);
     throw error;
   }
+  if (token.namespaceId !== namespace) {
+    throw new InvalidArgumentError(`taskToken belongs to namespace ${token.namespaceId}, not ${namespace}`);
+  }
+  return token;
 }

@@ -1,13 +1,12 @@
-// Goal: listRunsWithScheduledWorkflowTask returns exactly the open runs whose workflow task is scheduled (not the
-// started, closed ones, nor the other run keys: pointers, events, visibility rows), with their task queue, and
-// paging through it with any page size yields the same runs as one page.
+// Goal: listActiveRuns returns exactly the runs the leader must track — the open ones, scheduled or started, not the
+// closed ones, nor the other run keys: pointers, events, visibility rows — with their states, and paging through it
+// with any page size yields the same runs as one page.
 // Method: runs in several phases are written through the real run-store write builders and pure shard apply on
 // an in-memory store (MemoryShard); the scan reads through the real ShardDataView.
 import { describe, expect, it } from 'vitest';
 import type { MutableState } from '../../../src/actors/mutableState/mutableState.js';
 import { currentRunWrites, mergeRunWrites, runUpdateWrites } from '../../../src/actors/runStore/runStore.js';
-import { listRunsWithScheduledWorkflowTask } from '../../../src/actors/runStore/scanRuns.js';
-import type { ScheduledRun } from '../../../src/actors/runStore/scanRuns.js';
+import { listActiveRuns } from '../../../src/actors/runStore/scanRuns.js';
 import { terminateWorkflow } from '../../../src/actors/workflowTask/terminateWorkflow.js';
 import { RunHarness } from '../workflowTask/runHarness.js';
 import { MemoryShard } from './memoryShard.js';
@@ -46,41 +45,52 @@ async function mixedShard(): Promise<MemoryShard> {
   return shard;
 }
 
-const expected: ScheduledRun[] = [
-  { run: { namespace: 'default', workflowId: 'wf-a', runId: 'wf-a-run' }, taskQueue: 'q2' },
-  { run: { namespace: 'default', workflowId: 'wf-b', runId: 'wf-b-run' }, taskQueue: 'q1' },
-  { run: { namespace: 'default', workflowId: 'wf-e', runId: 'wf-e-run' }, taskQueue: 'q1' },
+/** The open runs in key order, with their phase, as the scan must return them. */
+const expected = [
+  ['wf-a', 'q2', 'scheduled'],
+  ['wf-b', 'q1', 'scheduled'],
+  ['wf-c', 'q1', 'started'],
+  ['wf-e', 'q1', 'scheduled'],
 ];
 
-describe('listRunsWithScheduledWorkflowTask', () => {
-  it('returns only open runs with a scheduled task, in key order, with their task queue', async () => {
+/** What the tests compare: workflow id, task queue and task phase of each state. */
+function summary(states: readonly MutableState[]): string[][] {
+  return states.map((state) => [
+    state.executionInfo.workflowId,
+    state.executionInfo.taskQueue,
+    state.workflowTask.phase,
+  ]);
+}
+
+describe('listActiveRuns', () => {
+  it('returns only open runs, in key order, with their states', async () => {
     const shard = await mixedShard();
-    const page = await listRunsWithScheduledWorkflowTask(shard.view, null, 100);
-    expect(page.runs).toEqual(expected);
+    const page = await listActiveRuns(shard.view, null, 100);
+    expect(summary(page.states)).toEqual(expected);
     expect(page.afterKey).toBeNull();
   });
 
-  it('pages through the mutable states, each page reading at most entriesMax of them', async () => {
+  it('pages through the active runs, each page reading at most entriesMax of them', async () => {
     const shard = await mixedShard();
-    for (const entriesMax of [1, 2, 3, 5]) {
-      const runs: ScheduledRun[] = [];
+    for (const entriesMax of [1, 2, 3, 4, 5]) {
+      const states: MutableState[] = [];
       let afterKey: Uint8Array | null = null;
       let pages = 0;
       do {
-        const page = await listRunsWithScheduledWorkflowTask(shard.view, afterKey, entriesMax);
-        expect(page.runs.length).toBeLessThanOrEqual(entriesMax);
-        runs.push(...page.runs);
+        const page = await listActiveRuns(shard.view, afterKey, entriesMax);
+        expect(page.states.length).toBeLessThanOrEqual(entriesMax);
+        states.push(...page.states);
         afterKey = page.afterKey;
         pages++;
       } while (afterKey !== null);
-      expect(runs).toEqual(expected);
-      // Five mutable states: ⌈5 / entriesMax⌉ pages, plus an empty last one when the page size divides 5.
-      expect(pages).toBe(Math.floor(5 / entriesMax) + 1);
+      expect(summary(states)).toEqual(expected);
+      // Four active runs: ⌈4 / entriesMax⌉ pages, plus an empty last one when the page size divides 4.
+      expect(pages).toBe(Math.floor(4 / entriesMax) + 1);
     }
   });
 
   it('finds nothing in an empty shard', async () => {
-    const page = await listRunsWithScheduledWorkflowTask(new MemoryShard().view, null, 10);
-    expect(page).toEqual({ runs: [], afterKey: null });
+    const page = await listActiveRuns(new MemoryShard().view, null, 10);
+    expect(page).toEqual({ states: [], afterKey: null });
   });
 });
