@@ -27,7 +27,7 @@ export interface ExecutionInfo {
 }
 
 /** Run status, named after `WORKFLOW_EXECUTION_STATUS_*`. */
-export type RunStatus = 'running' | 'completed' | 'failed' | 'canceled' | 'terminated' | 'timedOut';
+export type RunStatus = 'running' | 'completed' | 'failed' | 'canceled' | 'terminated' | 'timedOut' | 'continuedAsNew';
 
 /** Which queue a WFT is dispatched to. */
 export type WorkflowTaskQueueKind = 'normal' | 'sticky';
@@ -74,6 +74,8 @@ export type BufferedEvent =
   | { readonly kind: 'signaled'; readonly attributes: WorkflowExecutionSignaledAttributes }
   | { readonly kind: 'cancelRequested'; readonly attributes: WorkflowExecutionCancelRequestedAttributes }
   | { readonly kind: 'loose'; readonly eventType: LooseEventType; readonly attributes: ProtoMessage }
+  /** ChildWorkflowExecutionStarted: the flush also records its event id as the child's startedEventId. */
+  | { readonly kind: 'childStarted'; readonly initiatedEventId: number; readonly attributes: ProtoMessage }
   | {
       readonly kind: 'activityClosed';
       /** ActivityTaskStarted's attributes (scheduledEventId, identity, requestId, attempt, lastFailure). */
@@ -139,6 +141,7 @@ export interface ChildInfo {
   readonly phase: 'initiated' | 'started';
   /** Set once started. */
   readonly runId: string;
+  /** ChildWorkflowExecutionStarted's id; 0 while that event is still buffered. */
   readonly startedEventId: number;
   /** `PARENT_CLOSE_POLICY_*`. */
   readonly parentClosePolicy: string;

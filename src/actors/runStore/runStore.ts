@@ -139,7 +139,8 @@ const ACTIVE_RUN_VALUE = Uint8Array.of(1);
  */
 export function isActiveRun(state: MutableState): boolean {
   if (state.closeState === null) return true;
-  if (state.parent !== null && !state.parentNotified) return true;
+  // A continued run's parent is told by the chain's last run, not by this one.
+  if (state.parent !== null && !state.parentNotified && state.closeState.newExecutionRunId === '') return true;
   return Object.keys(state.children).length > 0;
 }
 

@@ -4,7 +4,9 @@
  */
 import { Packr } from 'msgpackr';
 import { invariant } from '../../raft/core/errors.js';
+import type { ProtoMessage } from '../history/events.js';
 import type { MutableState, RunStatus } from '../mutableState/mutableState.js';
+import type { RunRef } from './runKeys.js';
 
 const VALUE_FORMAT = 1;
 const packr = new Packr({ useRecords: false, moreTypes: false });
@@ -29,6 +31,18 @@ export interface VisibilityRow {
   readonly startTimeMs: number;
   /** null while running. */
   readonly closeTimeMs: number | null;
+  /** Events written so far (nextEventId − 1). */
+  readonly historyLength: number;
+  /** When the run's first workflow task was due: its start (Cairn has no start delay or cron backoff). */
+  readonly executionTimeMs: number;
+  /** `Memo.fields` of the run; null = none. */
+  readonly memo: ProtoMessage | null;
+  /** `SearchAttributes.indexedFields` of the run; null = none. */
+  readonly searchAttributes: ProtoMessage | null;
+  /** The parent run of a child workflow; null for a top-level run. */
+  readonly parentExecution: RunRef | null;
+  /** The first run of the run's continue-as-new / retry chain. */
+  readonly firstRunId: string;
 }
 
 /** Encodes a run value. */
@@ -69,5 +83,14 @@ export function visibilityRowOf(state: MutableState): VisibilityRow {
     status: state.status,
     startTimeMs: info.startTimeMs,
     closeTimeMs: state.closeState === null ? null : state.closeState.closeTimeMs,
+    historyLength: state.nextEventId - 1,
+    executionTimeMs: info.startTimeMs,
+    memo: state.memo,
+    searchAttributes: state.searchAttributes,
+    parentExecution:
+      state.parent === null
+        ? null
+        : { namespace: state.parent.namespace, workflowId: state.parent.workflowId, runId: state.parent.runId },
+    firstRunId: state.firstExecutionRunId,
   };
 }

@@ -22,6 +22,16 @@ function writeOutsideEventIn(draft: TransitionDraft, event: BufferedEvent): void
     case 'loose':
       draft.append(looseEvent(event.eventType), event.attributes);
       return;
+    case 'childStarted': {
+      const started = draft.append(looseEvent('EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED'), event.attributes);
+      const key = String(event.initiatedEventId);
+      const child = Object.hasOwn(draft.state.children, key) ? draft.state.children[key] : undefined;
+      if (child !== undefined) {
+        const updated = { ...child, startedEventId: Number(started.eventId) };
+        draft.update({ children: { ...draft.state.children, [key]: updated } });
+      }
+      return;
+    }
     case 'activityClosed': {
       const started = draft.append(looseEvent('EVENT_TYPE_ACTIVITY_TASK_STARTED'), event.startedAttributes);
       draft.append(looseEvent(event.closeEventType), { ...event.closeAttributes, startedEventId: started.eventId });

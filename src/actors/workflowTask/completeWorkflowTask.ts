@@ -16,12 +16,18 @@ import type { ProtoMessage, WorkflowTaskCompletedAttributes } from '../history/e
 import type { MutableState, Stickiness } from '../mutableState/mutableState.js';
 import { flushBufferedEventsIn } from './bufferedEvents.js';
 import {
-  defaultCommandHandlers,
   type CommandHandlerTable,
   type CompletionScope,
   type CommandRejection,
   type ProtoCommand,
 } from './commandHandlers.js';
+import {
+  processUnreferencedUpdateMessagesIn,
+  referencedMessageIdsOf,
+  rejectUpdateMessages,
+} from '../updates/updateCommands.js';
+import { needsWorkflowTaskForUpdates } from '../updates/updateMessages.js';
+import { allCommandHandlers } from './commandTable.js';
 import { failStartedWorkflowTaskIn } from './retryWorkflowTask.js';
 import { defaultQueueKind, scheduledAttributes, scheduleWorkflowTaskIn } from './scheduleWorkflowTask.js';
 import { requireStartedTask, type StartedTaskRef } from './startedTaskRef.js';
@@ -115,7 +121,7 @@ export function completeWorkflowTask(
   state: MutableState,
   input: CompleteWorkflowTaskInput,
   context: TransitionContext,
-  handlers: CommandHandlerTable = defaultCommandHandlers
+  handlers: CommandHandlerTable = allCommandHandlers
 ): TransitionResult {
   requireStartedTask(state, input.task);
   const draft = new TransitionDraft(state, context);
@@ -124,7 +130,8 @@ export function completeWorkflowTask(
     return draft.finish();
   }
   const scope: CompletionScope = { messages: input.messages, identity: input.identity };
-  const rejection = rejectCommands(state, input.commands, handlers, scope);
+  const rejection =
+    rejectUpdateMessages(state, input.messages) ?? rejectCommands(state, input.commands, handlers, scope);
   if (rejection !== null) {
     refuseIn(draft, input, rejection);
     return draft.finish();
@@ -153,8 +160,9 @@ export function completeWorkflowTask(
     draft.update({ stickiness: null });
     return draft.finish();
   }
+  processUnreferencedUpdateMessagesIn(draft, input.messages, referencedMessageIdsOf(input.commands));
   const flushedCount = flushBufferedEventsIn(draft);
-  if (flushedCount > 0 || needsWorkflowTask) {
+  if (flushedCount > 0 || needsWorkflowTask || needsWorkflowTaskForUpdates(draft.state)) {
     scheduleWorkflowTaskIn(draft, 1, defaultQueueKind(draft.state));
   }
   return draft.finish();

@@ -4,6 +4,7 @@
  * start-to-close timer is armed either way. A poll retried with the same requestId gets the same answer.
  */
 
+import { markUpdatesDeliveredIn } from '../updates/updateMessages.js';
 import { workflowTaskScheduledEvent, workflowTaskStartedEvent, type HistoryEvent } from '../history/events.js';
 import type { MutableState, WorkflowTaskState } from '../mutableState/mutableState.js';
 import { InvalidTransitionInputError, StaleTaskError } from './errors.js';
@@ -108,6 +109,8 @@ export function startWorkflowTask(
     historySizeBytes: input.historySizeBytes,
   };
   draft.update({ workflowTask: started });
+  // Every admitted update rides on this task (§5.9): its poll answer carries their request messages.
+  markUpdatesDeliveredIn(draft, startedEventId);
   const fireAtMs = nowMs + state.executionInfo.workflowTaskTimeoutMs;
   const ref = { scheduledEventId: task.scheduledEventId, attempt: task.attempt };
   draft.effect({ kind: 'armTimer', timer: 'workflowTaskStartToClose', fireAtMs, ...ref });

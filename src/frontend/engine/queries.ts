@@ -7,6 +7,7 @@
 import type { MutableState } from '../../actors/mutableState/mutableState.js';
 import type { RunRef } from '../../actors/runStore/runKeys.js';
 import { loadMutableState } from '../../actors/runStore/runStore.js';
+import { workflowExecutionStatusNames } from '../handlers/describeWorkflowExecution.js';
 import { DeadlineExceededError, InvalidArgumentError, NotFoundError } from '../errors.js';
 import type { EngineContext } from './engineContext.js';
 import { executionNotFound, resolveRun } from './runRequests.js';
@@ -24,22 +25,10 @@ async function readRun(context: EngineContext, run: RunRef): Promise<MutableStat
 /** `queryRejectCondition` against the run's status: the status to report, or null to run the query. */
 function rejection(state: MutableState, condition: string): string | null {
   if (state.closeState === null) return null;
-  const status = `WORKFLOW_EXECUTION_STATUS_${statusName(state)}`;
+  const status = workflowExecutionStatusNames[state.status];
   if (condition === 'QUERY_REJECT_CONDITION_NOT_OPEN') return status;
   if (condition === 'QUERY_REJECT_CONDITION_NOT_COMPLETED_CLEANLY' && state.status !== 'completed') return status;
   return null;
-}
-
-function statusName(state: MutableState): string {
-  const names: Record<MutableState['status'], string> = {
-    running: 'RUNNING',
-    completed: 'COMPLETED',
-    failed: 'FAILED',
-    canceled: 'CANCELED',
-    terminated: 'TERMINATED',
-    timedOut: 'TIMED_OUT',
-  };
-  return names[state.status];
 }
 
 /** Runs a query through a worker; DEADLINE_EXCEEDED when no worker answers within `waitMs`. */

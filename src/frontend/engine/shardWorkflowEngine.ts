@@ -29,9 +29,11 @@ import type { TransitionResult } from '../../actors/workflowTask/transition.js';
 import type { ProtoMessage } from '../../actors/history/events.js';
 import { NotLeaderError, ShardBackpressureError, ShardClosedError } from '../../shard/errors.js';
 import type { ShardRuntime } from '../../shard/runtime/shardRuntime.js';
-import { InvalidArgumentError, ResourceExhaustedError, UnavailableError, UnimplementedError } from '../errors.js';
+import { InvalidArgumentError, ResourceExhaustedError, UnavailableError } from '../errors.js';
 import type { ActivityQueueEntry, EngineContext, WorkflowQueueEntry } from './engineContext.js';
+import { pollActivityTask, respondToActivityById, respondToActivityTask } from './activityTasks.js';
 import { HostTimers } from './hostTimers.js';
+import { OutboxPump } from './outboxPump.js';
 import { queryWorkflow, respondQueryTask } from './queries.js';
 import { QueryRegistry } from './queryRegistry.js';
 import { commitRunTransition, RunContentionError } from './runCommitter.js';
@@ -61,6 +63,8 @@ import type {
 } from './workflowEngine.js';
 import { pollWorkflowTask, respondToWorkflowTask } from './workflowTasks.js';
 import type { PolledQueryTask, PolledWorkflowTask, TokenTransition, WorkflowTaskPoll } from './workflowTasks.js';
+import { pollWorkflowUpdate, updateWorkflow } from './updates.js';
+import { countVisibilityRows, listVisibilityRows } from './visibilityScan.js';
 import { WorkflowTasksRunWatchers } from './workflowTasksRunWatchers.js';
 
 /** Active runs read per shard read while a shard's gate opens (bounds one read's duration). */
@@ -73,6 +77,7 @@ export class ShardWorkflowEngine implements WorkflowEngine {
   private readonly context: EngineContext;
   private readonly runSync: RunSync;
   private readonly timers: HostTimers;
+  private readonly outbox: OutboxPump;
 
   constructor(
     private readonly runtime: ShardRuntime,
@@ -92,7 +97,8 @@ export class ShardWorkflowEngine implements WorkflowEngine {
       watchers: new WorkflowTasksRunWatchers(),
       queries: new QueryRegistry(),
     };
-    this.runSync = new RunSync(this.context, this.timers, timersOfRun, () => undefined);
+    this.outbox = new OutboxPump(this.context, this, (run) => void this.resyncRun(run), logger);
+    this.runSync = new RunSync(this.context, this.timers, timersOfRun, (state) => this.outbox.onState(state));
     for (let shardId = 0; shardId < runtime.shardCount; shardId++) {
       const shard = runtime.shard(shardId);
       // The engine lives as long as the runtime, so the subscriptions are never removed. The scan runs on the next
@@ -106,6 +112,7 @@ export class ShardWorkflowEngine implements WorkflowEngine {
   /** Stops the host timers (the node is shutting down). */
   close(): void {
     this.timers.close();
+    this.outbox.close();
   }
 
   /**
@@ -308,38 +315,38 @@ export class ShardWorkflowEngine implements WorkflowEngine {
     );
   }
 
-  pollActivityTask(_poll: ActivityTaskPoll): Promise<PolledActivityTask | null> {
-    return Promise.reject(new UnimplementedError('PollActivityTaskQueue'));
+  pollActivityTask(poll: ActivityTaskPoll): Promise<PolledActivityTask | null> {
+    return translateShardErrors(() => pollActivityTask(this.context, poll));
   }
 
-  respondActivityTask(_namespace: string, _taskToken: Uint8Array, _response: ActivityTaskResponse): Promise<boolean> {
-    return Promise.reject(new UnimplementedError('RespondActivityTask'));
+  respondActivityTask(namespace: string, taskToken: Uint8Array, response: ActivityTaskResponse): Promise<boolean> {
+    return translateShardErrors(() => respondToActivityTask(this.context, namespace, taskToken, response));
   }
 
-  respondActivityTaskById(_activity: ActivityRef, _response: ActivityTaskResponse): Promise<boolean> {
-    return Promise.reject(new UnimplementedError('RespondActivityTaskById'));
+  respondActivityTaskById(activity: ActivityRef, response: ActivityTaskResponse): Promise<boolean> {
+    return translateShardErrors(() => respondToActivityById(this.context, activity, response));
   }
 
-  updateWorkflow(_request: UpdateRequest): Promise<UpdateStatus> {
-    return Promise.reject(new UnimplementedError('UpdateWorkflowExecution'));
+  updateWorkflow(request: UpdateRequest): Promise<UpdateStatus> {
+    return translateShardErrors(() => updateWorkflow(this.context, request));
   }
 
   pollWorkflowUpdate(
-    _execution: ExecutionRef,
-    _updateId: string,
-    _waitStage: UpdateStage,
-    _waitMs: number,
-    _signal: AbortSignal
+    execution: ExecutionRef,
+    updateId: string,
+    waitStage: UpdateStage,
+    waitMs: number,
+    signal: AbortSignal
   ): Promise<UpdateStatus> {
-    return Promise.reject(new UnimplementedError('PollWorkflowExecutionUpdate'));
+    return translateShardErrors(() => pollWorkflowUpdate(this.context, execution, updateId, waitStage, waitMs, signal));
   }
 
-  listWorkflowExecutions(_query: VisibilityQuery, _pageSize: number, _token: Uint8Array): Promise<VisibilityPage> {
-    return Promise.reject(new UnimplementedError('ListWorkflowExecutions'));
+  listWorkflowExecutions(query: VisibilityQuery, pageSize: number, token: Uint8Array): Promise<VisibilityPage> {
+    return translateShardErrors(() => listVisibilityRows(this.runtime, query, pageSize, token));
   }
 
-  countWorkflowExecutions(_query: VisibilityQuery): Promise<number> {
-    return Promise.reject(new UnimplementedError('CountWorkflowExecutions'));
+  countWorkflowExecutions(query: VisibilityQuery): Promise<number> {
+    return translateShardErrors(() => countVisibilityRows(this.runtime, query));
   }
 }
 

@@ -17,6 +17,7 @@ import type { TaskToken } from '../../actors/tokens/taskToken.js';
 import { StaleTaskError, WorkflowClosedError } from '../../actors/workflowTask/errors.js';
 import { startWorkflowTask } from '../../actors/workflowTask/startWorkflowTask.js';
 import type { Effect, TransitionContext, TransitionResult } from '../../actors/workflowTask/transition.js';
+import { updateMessagesForTask } from '../../actors/updates/updateMessages.js';
 import { invariant } from '../../raft/core/errors.js';
 import { InvalidArgumentError, NotFoundError } from '../errors.js';
 import type { EngineContext, WorkflowQueueEntry } from './engineContext.js';
@@ -117,7 +118,8 @@ async function startQueuedTask(
     attempt: started.attempt,
   });
   const history = [...written, ...started.transientEvents];
-  return { kind: 'workflowTask', taskToken, state, started, history, messages: [] };
+  const messages = updateMessagesForTask(state, started.startedEventId);
+  return { kind: 'workflowTask', taskToken, state, started, history, messages };
 }
 
 /** Hands a legacy query task to this poll; null when another poll has it or the query is gone. */

@@ -20,6 +20,7 @@ export const workflowExecutionStatusNames: Readonly<Record<RunStatus, string>> =
   canceled: 'WORKFLOW_EXECUTION_STATUS_CANCELED',
   terminated: 'WORKFLOW_EXECUTION_STATUS_TERMINATED',
   timedOut: 'WORKFLOW_EXECUTION_STATUS_TIMED_OUT',
+  continuedAsNew: 'WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW',
 };
 
 /**

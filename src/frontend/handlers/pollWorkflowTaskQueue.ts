@@ -1,14 +1,17 @@
 /**
- * WorkflowService/PollWorkflowTaskQueue (TEMPORAL-API.md §2, §4): long-polls the named queue and answers with a
- * workflow task whose WorkflowTaskStarted is already committed, or `{}` when the wait ends empty. A poll on a
- * sticky queue just waits and answers `{}`: Cairn's dev path ignores stickiness (§5.6), every task goes to the
- * normal queue.
+ * WorkflowService/PollWorkflowTaskQueue (TEMPORAL-API.md §2, §4, §5.6, §5.8): long-polls the named queue (normal or a
+ * worker's sticky one) and answers with a workflow task whose WorkflowTaskStarted is already committed, a legacy
+ * query task, or `{}` when the wait ends empty.
  */
+import type { ProtoMessage } from '../../actors/history/events.js';
 import { timestampFromMs } from '../../actors/history/protoTime.js';
+import { protocolMessageOf } from '../../actors/updates/updateMessages.js';
+import { invariant } from '../../raft/core/errors.js';
 import { requireEngine } from '../engine/requireEngine.js';
-import type { PolledWorkflowTask } from '../engine/workflowTasks.js';
+import type { PolledQueryTask, PolledWorkflowTask } from '../engine/workflowTasks.js';
 import { InvalidArgumentError, NamespaceNotFoundError } from '../errors.js';
 import type { ProtoObject } from '../proto/protoCodec.js';
+import { encodeProtocolMessage } from '../proto/protocolMessages.js';
 import { optionalIdentifier, requireIdentifier, requireNamespace } from '../validation/requestFields.js';
 import type { CallContext } from './handlerTypes.js';
 
@@ -29,22 +32,20 @@ export async function pollWorkflowTaskQueue(request: ProtoObject, call: CallCont
   }
   const name = requireIdentifier(taskQueue.name, 'taskQueue.name');
   const identity = optionalIdentifier(request.identity, 'identity');
-  if (taskQueue.kind === 'TASK_QUEUE_KIND_STICKY') {
-    await delayUnlessAborted(WORKFLOW_TASK_POLL_WAIT_MS, call.signal);
-    return {};
-  }
   const polled = await engine.pollWorkflowTask({
     namespace,
     taskQueue: name,
+    queueKind: taskQueue.kind === 'TASK_QUEUE_KIND_STICKY' ? 'sticky' : 'normal',
     identity,
     waitMs: WORKFLOW_TASK_POLL_WAIT_MS,
     signal: call.signal,
   });
-  return polled === null ? {} : pollResponseOf(polled);
+  if (polled === null) return {};
+  return polled.kind === 'workflowTask' ? workflowTaskResponseOf(polled) : queryTaskResponseOf(polled);
 }
 
-/** The poll response in proto-loader shape (§4's required fields). */
-function pollResponseOf(polled: PolledWorkflowTask): ProtoObject {
+/** The poll response in proto-loader shape (§4's required fields), with the task's update requests (§5.9). */
+function workflowTaskResponseOf(polled: PolledWorkflowTask): ProtoObject {
   const info = polled.state.executionInfo;
   const { started } = polled;
   return {
@@ -60,20 +61,38 @@ function pollResponseOf(polled: PolledWorkflowTask): ProtoObject {
     scheduledTime: timestampFromMs(started.scheduledTimeMs),
     startedTime: timestampFromMs(started.startedTimeMs),
     queries: {},
-    messages: [],
+    messages: polled.messages.map(encodeMessage),
   };
 }
 
-/** Resolves after `delayMs`, or as soon as `signal` aborts. */
-function delayUnlessAborted(delayMs: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, delayMs);
-    signal.addEventListener('abort', done, { once: true });
-  });
+/** A message the engine put on a task, as `temporal.api.protocol.v1.Message`. */
+function encodeMessage(message: ProtoMessage): ProtoObject {
+  const protocolMessage = protocolMessageOf(message);
+  invariant(protocolMessage !== null, 'the engine puts only protocol messages on a workflow task');
+  return encodeProtocolMessage(protocolMessage);
+}
+
+/**
+ * A legacy query task (§5.8): `startedEventId` 0 and attempt 1, the query in `query`; its times are the run's last
+ * event time (the query is not an event of the run).
+ */
+function queryTaskResponseOf(polled: PolledQueryTask): ProtoObject {
+  const info = polled.state.executionInfo;
+  const time = timestampFromMs(polled.state.lastEventTimeMs);
+  return {
+    taskToken: polled.taskToken,
+    workflowExecution: { workflowId: info.workflowId, runId: info.runId },
+    workflowType: { name: info.workflowType },
+    workflowExecutionTaskQueue: { name: info.taskQueue, kind: 'TASK_QUEUE_KIND_NORMAL' },
+    previousStartedEventId: String(polled.state.previousStartedEventId),
+    startedEventId: '0',
+    attempt: 1,
+    backlogCountHint: '0',
+    history: { events: polled.history },
+    query: polled.query,
+    scheduledTime: time,
+    startedTime: time,
+    queries: {},
+    messages: [],
+  };
 }

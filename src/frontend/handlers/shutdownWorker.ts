@@ -1,12 +1,19 @@
 /**
- * WorkflowService/ShutdownWorker: a worker announces it stops (and drops its sticky queue). Cairn's dev path keeps
- * no sticky queues (§5.6), so there is nothing to release: `{}`.
+ * WorkflowService/ShutdownWorker (TEMPORAL-API.md §2, §5.6): a worker announces it stops and drops its sticky queue;
+ * the engine moves that queue's tasks to the normal queue at once, so no run waits out a sticky timeout. `{}`.
  */
+import { requireEngine } from '../engine/requireEngine.js';
+import { NamespaceNotFoundError } from '../errors.js';
 import type { ProtoObject } from '../proto/protoCodec.js';
-import { requireNamespace } from '../validation/requestFields.js';
+import { optionalIdentifier, requireNamespace } from '../validation/requestFields.js';
+import type { CallContext } from './handlerTypes.js';
 
-/** `{}`: the request is only checked for a namespace. */
-export function shutdownWorker(request: ProtoObject): Promise<ProtoObject> {
-  requireNamespace(request.namespace);
-  return Promise.resolve({});
+/** `{}` once the worker's sticky queue (if it names one) is released. */
+export async function shutdownWorker(request: ProtoObject, call: CallContext): Promise<ProtoObject> {
+  const engine = requireEngine(call);
+  const namespace = requireNamespace(request.namespace);
+  if (call.services.namespaces.byName(namespace) === undefined) throw new NamespaceNotFoundError(namespace);
+  const stickyTaskQueue = optionalIdentifier(request.stickyTaskQueue, 'stickyTaskQueue');
+  if (stickyTaskQueue !== '') await engine.shutdownStickyQueue(namespace, stickyTaskQueue);
+  return {};
 }

@@ -5,40 +5,17 @@
  * Answers: a new run, a retried requestId or USE_EXISTING → `{runId, started}`; the id running under conflict policy
  * FAIL (or a reuse policy refusing it) → ALREADY_EXISTS with `WorkflowExecutionAlreadyStartedFailure`; a request the
  * engine refuses → INVALID_ARGUMENT naming the field. Without an engine (a frontend-only server) it answers
- * UNIMPLEMENTED, as before the engine existed.
+ * UNIMPLEMENTED, as before the engine existed. The request mapping is shared with SignalWithStart
+ * (./startRequestMapping.ts).
  */
-import type { StartResult } from '../../actors/start/startWorkflowOnShard.js';
-import type { StartRequest, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '../../actors/start/startRequest.js';
-import type { ProtoMessage } from '../../actors/history/events.js';
-import { InvalidArgumentError, NamespaceNotFoundError, WorkflowExecutionAlreadyStartedError } from '../errors.js';
+import { NamespaceNotFoundError } from '../errors.js';
 import { requireEngine } from '../engine/requireEngine.js';
 import type { ProtoObject } from '../proto/protoCodec.js';
-import { checkPayloadsSize } from '../validation/payloadSize.js';
-import {
-  optionalIdentifier,
-  requireIdentifier,
-  requireNamespace,
-  requireWorkflowId,
-} from '../validation/requestFields.js';
+import { requireNamespace } from '../validation/requestFields.js';
 import type { CallContext } from './handlerTypes.js';
+import { startRequestOf, startResponse } from './startRequestMapping.js';
 
-/** Temporal's default workflow task timeout (TEMPORAL-API.md §10). */
-export const WORKFLOW_TASK_TIMEOUT_DEFAULT_MS = 10_000;
-/** Temporal's largest workflow task timeout: larger values are clamped to it, as Temporal does. */
-export const WORKFLOW_TASK_TIMEOUT_MAX_MS = 120_000;
-
-const reusePolicies: ReadonlySet<string> = new Set<WorkflowIdReusePolicy>([
-  'WORKFLOW_ID_REUSE_POLICY_UNSPECIFIED',
-  'WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE',
-  'WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY',
-  'WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE',
-  'WORKFLOW_ID_REUSE_POLICY_TERMINATE_IF_RUNNING',
-]);
-const conflictPolicies: ReadonlySet<string> = new Set<WorkflowIdConflictPolicy>([
-  'WORKFLOW_ID_CONFLICT_POLICY_UNSPECIFIED',
-  'WORKFLOW_ID_CONFLICT_POLICY_FAIL',
-  'WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING',
-]);
+export { WORKFLOW_TASK_TIMEOUT_DEFAULT_MS, WORKFLOW_TASK_TIMEOUT_MAX_MS } from './startRequestMapping.js';
 
 /** `{runId, started}`, or the errors described above. */
 export async function startWorkflowExecution(request: ProtoObject, call: CallContext): Promise<ProtoObject> {
@@ -47,92 +24,4 @@ export async function startWorkflowExecution(request: ProtoObject, call: CallCon
   if (call.services.namespaces.byName(namespace) === undefined) throw new NamespaceNotFoundError(namespace);
   const start = startRequestOf(request, namespace, call);
   return startResponse(await engine.startWorkflow(start), start);
-}
-
-function startRequestOf(request: ProtoObject, namespace: string, call: CallContext): StartRequest {
-  refuseUnsupported(request);
-  checkPayloadsSize(request.input, 'input', call.logger);
-  const wftTimeoutMs = optionalDurationMs(request.workflowTaskTimeout, 'workflowTaskTimeout');
-  return {
-    namespace,
-    workflowId: requireWorkflowId(request.workflowId),
-    workflowType: requireIdentifier(messageField(request.workflowType, 'name'), 'workflowType.name'),
-    taskQueue: requireIdentifier(messageField(request.taskQueue, 'name'), 'taskQueue.name'),
-    requestId: requireIdentifier(request.requestId, 'requestId'),
-    identity: optionalIdentifier(request.identity, 'identity'),
-    workflowTaskTimeoutMs:
-      wftTimeoutMs === 0 ? WORKFLOW_TASK_TIMEOUT_DEFAULT_MS : Math.min(wftTimeoutMs, WORKFLOW_TASK_TIMEOUT_MAX_MS),
-    workflowRunTimeoutMs: optionalDurationMs(request.workflowRunTimeout, 'workflowRunTimeout'),
-    workflowExecutionTimeoutMs: optionalDurationMs(request.workflowExecutionTimeout, 'workflowExecutionTimeout'),
-    workflowIdReusePolicy: enumField(request.workflowIdReusePolicy, 'workflowIdReusePolicy', reusePolicies),
-    workflowIdConflictPolicy: enumField(request.workflowIdConflictPolicy, 'workflowIdConflictPolicy', conflictPolicies),
-    ...presentMessages(request),
-  };
-}
-
-/** Features Cairn does not run: refused up front rather than silently ignored. */
-function refuseUnsupported(request: ProtoObject): void {
-  if (typeof request.cronSchedule === 'string' && request.cronSchedule !== '') {
-    throw new InvalidArgumentError('cronSchedule is not supported by Cairn: start the workflow without a schedule');
-  }
-  if (optionalDurationMs(request.workflowStartDelay, 'workflowStartDelay') > 0) {
-    throw new InvalidArgumentError('workflowStartDelay is not supported by Cairn: start the workflow without a delay');
-  }
-}
-
-function messageField(message: unknown, field: string): unknown {
-  return message !== null && typeof message === 'object' ? (message as Record<string, unknown>)[field] : undefined;
-}
-
-function enumField<T extends string>(value: unknown, field: string, allowed: ReadonlySet<string>): T | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !allowed.has(value)) {
-    throw new InvalidArgumentError(`${field} ${String(value)} is not supported: use one of ${[...allowed].join(', ')}`);
-  }
-  return value as T;
-}
-
-type PresentMessages = Pick<StartRequest, 'input' | 'header' | 'memo' | 'searchAttributes' | 'retryPolicy'>;
-
-/** The pass-through messages the request carries, without keys for absent ones. */
-function presentMessages(request: ProtoObject): PresentMessages {
-  const present: Record<string, ProtoMessage> = {};
-  for (const field of ['input', 'header', 'memo', 'searchAttributes', 'retryPolicy'] as const) {
-    const value = request[field];
-    if (value !== undefined && value !== null && typeof value === 'object') present[field] = value as ProtoMessage;
-  }
-  return present;
-}
-
-function startResponse(result: StartResult, request: StartRequest): ProtoObject {
-  switch (result.kind) {
-    case 'started':
-      return { runId: result.runId, started: !result.deduplicated };
-    case 'useExisting':
-      return { runId: result.runId, started: false };
-    case 'alreadyStarted':
-      throw new WorkflowExecutionAlreadyStartedError(
-        `Workflow execution is already running. WorkflowId: ${request.workflowId}, RunId: ${result.runId}.`,
-        result.startRequestId,
-        result.runId
-      );
-    case 'invalid':
-      throw new InvalidArgumentError(`${result.error.field}: ${result.error.message}`);
-  }
-}
-
-/** The duration in whole ms; unset gives 0 (Temporal's "none"). Negative or huge values are INVALID_ARGUMENT. */
-function optionalDurationMs(value: unknown, field: string): number {
-  if (value === undefined || value === null) return 0;
-  if (typeof value !== 'object') throw new InvalidArgumentError(`${field} must be a duration`);
-  const { seconds, nanos } = value as { seconds?: unknown; nanos?: unknown };
-  const secondsNumber = seconds === undefined ? 0 : Number(seconds);
-  const nanosNumber = nanos === undefined ? 0 : Number(nanos);
-  const ms = secondsNumber * 1000 + Math.floor(nanosNumber / 1_000_000);
-  if (!Number.isSafeInteger(ms) || secondsNumber < 0 || nanosNumber < 0) {
-    throw new InvalidArgumentError(
-      `${field} must be a non-negative duration, got ${String(seconds)}s ${String(nanos)}ns`
-    );
-  }
-  return ms;
 }
