@@ -3,12 +3,14 @@
  * linearizable read of its mutable state. The TS client reads `workflowExecutionInfo.{execution, type, taskQueue,
  * status, historyLength, startTime}` without checking, so those are always set. Unknown run → NOT_FOUND.
  */
-import { durationFromMs, timestampFromMs } from '../../actors/history/protoTime.js';
+import { durationFromMs } from '../../actors/history/protoTime.js';
 import type { MutableState, RunStatus } from '../../actors/mutableState/mutableState.js';
 import { requireEngine } from '../engine/requireEngine.js';
 import { InvalidArgumentError, NamespaceNotFoundError } from '../errors.js';
 import type { ProtoObject } from '../proto/protoCodec.js';
 import { optionalIdentifier, requireNamespace, requireWorkflowId } from '../validation/requestFields.js';
+import { visibilityRowOf } from '../../actors/runStore/runValues.js';
+import { workflowExecutionInfoOf } from './workflowExecutionInfo.js';
 import type { CallContext } from './handlerTypes.js';
 import type { ExecutionRef } from '../engine/workflowEngine.js';
 
@@ -46,7 +48,7 @@ export function executionRefOf(request: ProtoObject, call: CallContext): Executi
 export async function describeWorkflowExecution(request: ProtoObject, call: CallContext): Promise<ProtoObject> {
   const engine = requireEngine(call);
   const state = await engine.describeWorkflow(executionRefOf(request, call));
-  return { executionConfig: executionConfigOf(state), workflowExecutionInfo: executionInfoOf(state) };
+  return { executionConfig: executionConfigOf(state), workflowExecutionInfo: executionInfoOf(state, call) };
 }
 
 function executionConfigOf(state: MutableState): ProtoObject {
@@ -61,16 +63,7 @@ function executionConfigOf(state: MutableState): ProtoObject {
   };
 }
 
-function executionInfoOf(state: MutableState): ProtoObject {
-  const info = state.executionInfo;
-  return {
-    execution: { workflowId: info.workflowId, runId: info.runId },
-    type: { name: info.workflowType },
-    startTime: timestampFromMs(info.startTimeMs),
-    executionTime: timestampFromMs(info.startTimeMs),
-    ...(state.closeState !== null ? { closeTime: timestampFromMs(state.closeState.closeTimeMs) } : {}),
-    status: workflowExecutionStatusNames[state.status],
-    historyLength: String(state.nextEventId - 1),
-    taskQueue: info.taskQueue,
-  };
+/** The run's info as List shows it (memo, search attributes, parent and root links included). */
+function executionInfoOf(state: MutableState, call: CallContext): ProtoObject {
+  return workflowExecutionInfoOf(visibilityRowOf(state), (namespace) => call.services.namespaces.byName(namespace)?.id);
 }
