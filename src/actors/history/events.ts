@@ -145,6 +145,9 @@ export interface WorkflowExecutionSignaledAttributes {
 export interface WorkflowExecutionCancelRequestedAttributes {
   readonly cause: string;
   readonly identity: string;
+  /** Set when another workflow asked (RequestCancelExternal): who, and its Initiated event. */
+  readonly externalWorkflowExecution?: { readonly workflowId: string; readonly runId: string };
+  readonly externalInitiatedEventId?: string;
 }
 
 export type WorkflowExecutionStartedEvent = HistoryEventOf<

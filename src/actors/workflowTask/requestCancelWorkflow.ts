@@ -11,6 +11,15 @@ import { requireRunning, TransitionDraft, type TransitionContext, type Transitio
 export interface RequestCancelWorkflowInput {
   readonly reason: string;
   readonly identity: string;
+  /** The requesting workflow, when the request comes from another workflow's RequestCancelExternal. */
+  readonly external?: ExternalRequester;
+}
+
+/** The workflow that sent a request through its outbox, and the Initiated event that names it. */
+export interface ExternalRequester {
+  readonly workflowId: string;
+  readonly runId: string;
+  readonly initiatedEventId: number;
 }
 
 /** Records a cancel request on a running run; WorkflowClosedError on a closed one. */
@@ -26,7 +35,16 @@ export function requestCancelWorkflow(
   }
   acceptOutsideEventIn(draft, {
     kind: 'cancelRequested',
-    attributes: { cause: input.reason, identity: input.identity },
+    attributes: {
+      cause: input.reason,
+      identity: input.identity,
+      ...(input.external === undefined
+        ? {}
+        : {
+            externalWorkflowExecution: { workflowId: input.external.workflowId, runId: input.external.runId },
+            externalInitiatedEventId: String(input.external.initiatedEventId),
+          }),
+    },
   });
   draft.update({ cancelRequested: true });
   return draft.finish();

@@ -21,6 +21,7 @@ import type { MutableState } from '../../actors/mutableState/mutableState.js';
 import type { RunRef } from '../../actors/runStore/runKeys.js';
 import type { StartResult } from '../../actors/start/startWorkflowOnShard.js';
 import type { StartRequest } from '../../actors/start/startRequest.js';
+import type { ExternalRequester } from '../../actors/workflowTask/requestCancelWorkflow.js';
 import type { SignalWorkflowInput } from '../../actors/workflowTask/signalWorkflow.js';
 import { serverIdentity } from '../../actors/workflowTask/terminateWorkflow.js';
 import { NotFoundError } from '../errors.js';
@@ -34,7 +35,12 @@ export interface OutboxTargets {
   signalWorkflow(execution: ExecutionRef, signal: SignalWorkflowInput): Promise<void>;
   requestCancelWorkflow(
     execution: ExecutionRef,
-    request: { readonly identity: string; readonly reason: string; readonly requestId: string }
+    request: {
+      readonly identity: string;
+      readonly reason: string;
+      readonly requestId: string;
+      readonly external?: ExternalRequester;
+    }
   ): Promise<void>;
   terminateWorkflow(
     execution: ExecutionRef,
@@ -121,7 +127,7 @@ export class OutboxPump {
       case 'signalExternal':
       case 'cancelExternal': {
         const initiatedEventId = item.request.initiatedEventId;
-        const delivered = await this.deliverExternal(item);
+        const delivered = await this.deliverExternal(source, item);
         await this.commit(source, (current, context) =>
           delivered
             ? externalDelivered(current, { initiatedEventId }, context)
@@ -168,6 +174,7 @@ export class OutboxPump {
 
   /** Signals or cancels the target; false when it does not exist or is closed. */
   private async deliverExternal(
+    source: RunRef,
     item: Extract<OutboxItem, { kind: 'signalExternal' | 'cancelExternal' }>
   ): Promise<boolean> {
     const request = item.request.request;
@@ -192,6 +199,11 @@ export class OutboxPump {
           identity: serverIdentity,
           reason: text('reason'),
           requestId: item.dedupKey,
+          external: {
+            workflowId: source.workflowId,
+            runId: source.runId,
+            initiatedEventId: item.request.initiatedEventId,
+          },
         });
       }
       return true;

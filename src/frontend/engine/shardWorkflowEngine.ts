@@ -21,6 +21,7 @@ import type { StartResult } from '../../actors/start/startWorkflowOnShard.js';
 import type { StartRequest } from '../../actors/start/startRequest.js';
 import type { DueTimer } from '../../actors/timers/timerKinds.js';
 import { clearStickiness } from '../../actors/workflowTask/clearStickiness.js';
+import type { ExternalRequester } from '../../actors/workflowTask/requestCancelWorkflow.js';
 import { requestCancelWorkflow } from '../../actors/workflowTask/requestCancelWorkflow.js';
 import { signalWorkflow } from '../../actors/workflowTask/signalWorkflow.js';
 import type { SignalWorkflowInput } from '../../actors/workflowTask/signalWorkflow.js';
@@ -268,13 +269,21 @@ export class ShardWorkflowEngine implements WorkflowEngine {
 
   async requestCancelWorkflow(
     execution: ExecutionRef,
-    request: { readonly identity: string; readonly reason: string; readonly requestId: string }
+    request: {
+      readonly identity: string;
+      readonly reason: string;
+      readonly requestId: string;
+      readonly external?: ExternalRequester;
+    }
   ): Promise<void> {
+    const input = {
+      reason: request.reason,
+      identity: request.identity,
+      ...(request.external === undefined ? {} : { external: request.external }),
+    };
     await translateShardErrors(() =>
       commitOnExecution(this.context, execution, (state, context) =>
-        state.cancelRequested && state.closeState === null
-          ? null
-          : requestCancelWorkflow(state, { reason: request.reason, identity: request.identity }, context)
+        state.cancelRequested && state.closeState === null ? null : requestCancelWorkflow(state, input, context)
       )
     );
   }

@@ -13,6 +13,7 @@ import type { TransitionResult } from '../../actors/workflowTask/transition.js';
 import type { ProtoMessage } from '../../actors/history/events.js';
 import type { ActivityInfo } from '../../actors/mutableState/mutableState.js';
 import type { VisibilityRow } from '../../actors/runStore/runValues.js';
+import type { ExternalRequester } from '../../actors/workflowTask/requestCancelWorkflow.js';
 import type { SignalWorkflowInput } from '../../actors/workflowTask/signalWorkflow.js';
 import type { PolledQueryTask, PolledWorkflowTask, TokenTransition, WorkflowTaskPoll } from './workflowTasks.js';
 
@@ -185,7 +186,13 @@ export interface WorkflowEngine {
   /** Requests cancellation of a running run (NOT_FOUND if none; a second request is a no-op). */
   requestCancelWorkflow(
     execution: ExecutionRef,
-    request: { readonly identity: string; readonly reason: string; readonly requestId: string }
+    request: {
+      readonly identity: string;
+      readonly reason: string;
+      readonly requestId: string;
+      /** Set by the outbox for a RequestCancelExternal: the requesting workflow. */
+      readonly external?: ExternalRequester;
+    }
   ): Promise<void>;
   /** Terminates a running run at once (NOT_FOUND if none or closed). */
   terminateWorkflow(
