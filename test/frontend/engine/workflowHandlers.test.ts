@@ -200,16 +200,13 @@ describe('GetWorkflowExecutionHistory', () => {
     expect(second.nextPageToken === undefined || (second.nextPageToken as Buffer).length === 0).toBe(true);
   });
 
-  it('refuses a malformed token, answers UNIMPLEMENTED for waitNewEvent on all events, and no close event for an open run', async () => {
+  it('refuses a malformed token and answers no close event for an open run', async () => {
     const base = { namespace: 'default', execution: { workflowId: 'wf-history' } };
     const malformed = failed(
       await client.call('GetWorkflowExecutionHistory', { ...base, nextPageToken: Buffer.from('garbage') })
     );
     expect(malformed.code).toBe(grpc.status.INVALID_ARGUMENT);
     expect(malformed.details).toContain('nextPageToken');
-    const waiting = failed(await client.call('GetWorkflowExecutionHistory', { ...base, waitNewEvent: true }));
-    expect(waiting.code).toBe(grpc.status.UNIMPLEMENTED);
-    expect(waiting.details).toContain('waitNewEvent');
     // The run is open: without waitNewEvent, the close-event filter answers at once with no event.
     const closeOnly = ok(
       await client.call('GetWorkflowExecutionHistory', {
@@ -218,6 +215,28 @@ describe('GetWorkflowExecutionHistory', () => {
       })
     );
     expect(eventsOf(closeOnly)).toEqual([]);
+  });
+
+  it('long-polls with waitNewEvent on all events: the end of an open run keeps a token, and a signal wakes the poll', async () => {
+    ok(await client.call('StartWorkflowExecution', startRequest('wf-wait', 'req-wait')));
+    const base = { namespace: 'default', execution: { workflowId: 'wf-wait' }, waitNewEvent: true };
+    const first = ok(await client.call('GetWorkflowExecutionHistory', base));
+    expect(eventsOf(first).map((event) => event.eventId)).toEqual(['1', '2']);
+    // Open run: the last page still carries a token, so the next poll waits for what comes after event 2.
+    expect((first.nextPageToken as Buffer).length).toBeGreaterThan(0);
+    const waiting = client.call('GetWorkflowExecutionHistory', { ...base, nextPageToken: first.nextPageToken });
+    ok(
+      await client.call('SignalWorkflowExecution', {
+        namespace: 'default',
+        workflowExecution: { workflowId: 'wf-wait' },
+        signalName: 'wake',
+        identity: 'test',
+      })
+    );
+    const woken = ok(await waiting);
+    expect(eventsOf(woken).map((event) => [event.eventId, event.eventType])).toEqual([
+      ['3', 'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED'],
+    ]);
   });
 
   it('answers NOT_FOUND for an unknown workflow id', async () => {
