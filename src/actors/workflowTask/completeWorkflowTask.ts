@@ -10,6 +10,7 @@
  * - an unknown or malformed command, or a command after a close command → the task fails with a clear cause.
  */
 
+import { defaultRunLimits, payloadDataBytes, type RunLimits } from '../limits/runLimits.js';
 import { invariant } from '../../raft/core/errors.js';
 import { workflowTaskCompletedEvent, workflowTaskScheduledEvent, workflowTaskStartedEvent } from '../history/events.js';
 import type { ProtoMessage, WorkflowTaskCompletedAttributes } from '../history/events.js';
@@ -56,9 +57,19 @@ function rejectCommands(
   state: MutableState,
   commands: readonly ProtoCommand[],
   handlers: CommandHandlerTable,
-  scope: CompletionScope
+  scope: CompletionScope,
+  limits: RunLimits
 ): CommandRejection | null {
   for (const [index, command] of commands.entries()) {
+    const payloadBytes = payloadDataBytes(command);
+    if (payloadBytes > limits.payloadBytesMax) {
+      return {
+        cause: 'WORKFLOW_TASK_FAILED_CAUSE_PAYLOADS_TOO_LARGE',
+        message:
+          `command ${index} (${String(command.commandType)}) carries ${payloadBytes} bytes of payloads, over the ` +
+          `limit of ${limits.payloadBytesMax}: pass large data by reference (e.g. a blob store key)`,
+      };
+    }
     const handler = Object.hasOwn(handlers, command.commandType) ? handlers[command.commandType] : undefined;
     if (handler === undefined) {
       return {
@@ -131,7 +142,8 @@ export function completeWorkflowTask(
   }
   const scope: CompletionScope = { messages: input.messages, identity: input.identity };
   const rejection =
-    rejectUpdateMessages(state, input.messages) ?? rejectCommands(state, input.commands, handlers, scope);
+    rejectUpdateMessages(state, input.messages) ??
+    rejectCommands(state, input.commands, handlers, scope, context.limits ?? defaultRunLimits);
   if (rejection !== null) {
     refuseIn(draft, input, rejection);
     return draft.finish();

@@ -6,6 +6,7 @@
  * state patches into a draft created from the (never mutated) input state, and returns `draft.finish()`.
  */
 
+import type { RunLimits } from '../limits/runLimits.js';
 import { invariant } from '../../raft/core/errors.js';
 import type { EventBuilder, HistoryEvent } from '../history/events.js';
 import { checkMutableState } from '../mutableState/checkMutableState.js';
@@ -20,6 +21,8 @@ export interface TransitionContext {
   readonly taskIdFirst: number;
   /** A fresh run id the transition may give a run it creates (continue-as-new, workflow retry); ids are inputs. */
   readonly freshRunId?: string;
+  /** The engine's per-run limits; Temporal's defaults when absent. */
+  readonly limits?: RunLimits;
 }
 
 /** Identifies one workflow task attempt, as carried by task tokens and timers. */

@@ -6,6 +6,7 @@
  * (matching, timers, outbox, watchers). Nothing is answered before the entry is applied.
  */
 import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
 import type { MutableState } from '../../actors/mutableState/mutableState.js';
 import type { RunRef } from '../../actors/runStore/runKeys.js';
 import {
@@ -17,6 +18,8 @@ import {
 } from '../../actors/runStore/runStore.js';
 import type { RunWrites } from '../../actors/runStore/runStore.js';
 import type { TransitionContext, TransitionResult } from '../../actors/workflowTask/transition.js';
+import { enforceHistoryLimit } from '../../actors/limits/enforceHistoryLimit.js';
+import type { RunLimits } from '../../actors/limits/runLimits.js';
 import { invariant } from '../../raft/core/errors.js';
 import type { ShardCommand } from '../../shard/apply/shardCommand.js';
 import type { ShardRuntime } from '../../shard/runtime/shardRuntime.js';
@@ -38,6 +41,8 @@ export interface RunCommitHost {
   readonly taskIds: TaskIdAllocator;
   readonly locks: RunLocks;
   readonly clockMs: () => number;
+  readonly limits: RunLimits;
+  readonly logger: Logger;
   /** Called after apply with every state the entry wrote (the run's, then spawned runs'). */
   readonly onCommitted: (states: readonly MutableState[]) => void;
 }
@@ -96,6 +101,7 @@ async function commitLocked(host: RunCommitHost, run: RunRef, transition: RunTra
     const applied = await shard.propose(command);
     if (applied.outcome !== 'applied') continue;
     host.taskIds.observe(shardId, result.taskIdNext - 1);
+    warnOnLimits(host, read.stored.value, result.state);
     host.onCommitted([result.state, ...(result.spawned ?? []).map((spawned) => spawned.state)]);
     return { kind: 'committed', result };
   }
@@ -113,7 +119,9 @@ function evaluate(
   for (;;) {
     const nowMs = host.clockMs();
     const taskIdFirst = host.taskIds.allocate(shardId, nowMs, blockSize);
-    const result = transition(state, { nowMs, taskIdFirst, freshRunId: randomUUID() });
+    const context = { nowMs, taskIdFirst, freshRunId: randomUUID(), limits: host.limits };
+    const evaluated = transition(state, context);
+    const result = evaluated === null ? null : enforceHistoryLimit(evaluated, context);
     if (result === null || result.taskIdNext - taskIdFirst <= blockSize) return result;
     blockSize = (result.taskIdNext - taskIdFirst) * 2;
   }
@@ -138,4 +146,21 @@ function entryWrites(result: TransitionResult, stateVersion: number, pointerVers
     );
   }
   return mergeRunWrites(...parts);
+}
+
+/** Logs once when a run's history crosses the warning level (Temporal warns before it terminates). */
+function warnOnLimits(host: RunCommitHost, before: MutableState, after: MutableState): void {
+  const warnAt = host.limits.historyEventsWarn;
+  if (before.nextEventId - 1 < warnAt && after.nextEventId - 1 >= warnAt) {
+    const info = after.executionInfo;
+    host.logger.warn(
+      {
+        workflowId: info.workflowId,
+        runId: info.runId,
+        events: after.nextEventId - 1,
+        limit: host.limits.historyEventsMax,
+      },
+      'workflow history is long: continue as new before it reaches the limit, where the run is terminated'
+    );
+  }
 }

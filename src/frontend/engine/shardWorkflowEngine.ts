@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
+import { defaultRunLimits, type RunLimits } from '../../actors/limits/runLimits.js';
 import type { MutableState } from '../../actors/mutableState/mutableState.js';
 import { loadCurrentRun, loadMutableState, readHistory } from '../../actors/runStore/runStore.js';
 import type { RunReadView } from '../../actors/runStore/runStore.js';
@@ -84,12 +85,16 @@ export class ShardWorkflowEngine implements WorkflowEngine {
     private readonly runtime: ShardRuntime,
     /** Wall clock in epoch ms (tests pin it). */
     private readonly clockMs: () => number = Date.now,
-    private readonly logger: Logger = pino({ name: 'cairn-engine' })
+    private readonly logger: Logger = pino({ name: 'cairn-engine' }),
+    /** Per-run limits (Temporal's defaults). */
+    limits: RunLimits = defaultRunLimits
   ) {
     this.timers = new HostTimers(clockMs, (runKey, due) => this.fireTimers(runKey, due));
     this.context = {
       runtime,
       clockMs,
+      limits,
+      logger,
       taskIds: new TaskIdAllocator(),
       locks: new RunLocks(),
       onCommitted: (states) => states.forEach((state) => this.runSync.sync(state)),
