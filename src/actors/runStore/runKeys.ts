@@ -10,6 +10,7 @@
  * | `0x12 | ns | workflowId | runId | eventId u64`       | one history event                |
  * | `0x13 | ns | workflowId | runId`                     | the run's visibility row         |
  * | `0x14 | ns | workflowId | runId`                     | active-run marker (empty value)  |
+ * | `0x15`                                               | the shard's last taskId (u64)    |
  *
  * Event ids are big-endian so a range scan returns a history in event order.
  */
@@ -21,6 +22,13 @@ export const HISTORY_EVENT_TAG = 0x12;
 export const VISIBILITY_TAG = 0x13;
 /** Runs the leader must track (open, or closed with cross-run work pending): scanned when a shard's gate opens. */
 export const ACTIVE_RUN_TAG = 0x14;
+/** The shard's durable taskId high-water mark: taskIds stay increasing even if a wall clock steps back. */
+export const TASK_ID_MARK_TAG = 0x15;
+
+/** The key of the shard's taskId high-water mark. */
+export function taskIdMarkKey(): Uint8Array {
+  return Uint8Array.of(TASK_ID_MARK_TAG);
+}
 /** A key string component is at most this many UTF-8 bytes (its length prefix is a u16). */
 export const KEY_STRING_BYTES_MAX = 0xffff;
 const U64_BYTES = 8;

@@ -16,6 +16,7 @@ import {
   historyEventKey,
   historyRange,
   mutableStateKey,
+  taskIdMarkKey,
   visibilityKey,
 } from './runKeys.js';
 import type { RunRef } from './runKeys.js';
@@ -150,4 +151,21 @@ export function mergeRunWrites(...parts: readonly RunWrites[]): RunWrites {
     writes: parts.flatMap((part) => part.writes),
     preconditions: parts.flatMap((part) => part.preconditions),
   };
+}
+
+/**
+ * Writes the shard's taskId high-water mark (every entry that uses taskIds carries it). No precondition: entries
+ * apply in log order, and each carries a mark above the previous one's (the allocator only grows).
+ */
+export function taskIdMarkWrites(lastTaskId: number): RunWrites {
+  return { writes: [{ type: 'put', key: taskIdMarkKey(), value: encodeRunValue(lastTaskId) }], preconditions: [] };
+}
+
+/** The shard's taskId high-water mark, or 0 if none was written. */
+export async function loadTaskIdMark(view: RunReadView): Promise<number> {
+  const stored = await view.get(taskIdMarkKey());
+  if (stored === undefined) return 0;
+  const mark = decodeRunValue(stored.value, 'taskId mark');
+  invariant(typeof mark === 'number' && Number.isSafeInteger(mark) && mark >= 0, 'taskId mark is a safe integer');
+  return mark;
 }

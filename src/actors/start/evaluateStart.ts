@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { ShardCommand } from '../../shard/apply/shardCommand.js';
 import type { MutableState, RunStatus } from '../mutableState/mutableState.js';
 import type { Versioned } from '../runStore/runStore.js';
-import { currentRunWrites, mergeRunWrites, runUpdateWrites } from '../runStore/runStore.js';
+import { currentRunWrites, mergeRunWrites, runUpdateWrites, taskIdMarkWrites } from '../runStore/runStore.js';
 import type { CurrentRunPointer } from '../runStore/runValues.js';
 import { encodeRunValue } from '../runStore/runValues.js';
 import { InvalidTransitionInputError } from '../workflowTask/errors.js';
@@ -181,6 +181,7 @@ function startCommand(
   effects.push(...started.effects);
   const pointer: CurrentRunPointer = { formatVersion: 1, runId: inputs.runId, startRequestId: request.requestId };
   parts.push(currentRunWrites(request.namespace, request.workflowId, pointer, read.pointer?.version ?? null));
+  parts.push(taskIdMarkWrites(started.taskIdNext - 1));
   const { writes, preconditions } = mergeRunWrites(...parts);
   const outcome: StartOutcome = { formatVersion: 1, runId: inputs.runId };
   const command: ShardCommand = {

@@ -15,6 +15,7 @@ import {
   loadMutableState,
   mergeRunWrites,
   runUpdateWrites,
+  taskIdMarkWrites,
 } from '../../actors/runStore/runStore.js';
 import type { RunWrites } from '../../actors/runStore/runStore.js';
 import type { TransitionContext, TransitionResult } from '../../actors/workflowTask/transition.js';
@@ -129,7 +130,10 @@ function evaluate(
 
 /** The entry's writes: the run, then each spawned run with the workflow id's pointer moved to it. */
 function entryWrites(result: TransitionResult, stateVersion: number, pointerVersion: number | null): RunWrites {
-  const parts: RunWrites[] = [runUpdateWrites(result.state, result.events, stateVersion)];
+  const parts: RunWrites[] = [
+    runUpdateWrites(result.state, result.events, stateVersion),
+    taskIdMarkWrites(result.taskIdNext - 1),
+  ];
   const spawned = result.spawned ?? [];
   invariant(spawned.length <= 1, 'a transition spawns at most one run');
   for (const run of spawned) {

@@ -13,7 +13,7 @@ import { pino } from 'pino';
 import type { Logger } from 'pino';
 import { defaultRunLimits, type RunLimits } from '../../actors/limits/runLimits.js';
 import type { MutableState } from '../../actors/mutableState/mutableState.js';
-import { loadCurrentRun, loadMutableState, readHistory } from '../../actors/runStore/runStore.js';
+import { loadCurrentRun, loadMutableState, loadTaskIdMark, readHistory } from '../../actors/runStore/runStore.js';
 import type { RunReadView } from '../../actors/runStore/runStore.js';
 import { listActiveRuns } from '../../actors/runStore/scanRuns.js';
 import type { ActiveRunsPage } from '../../actors/runStore/scanRuns.js';
@@ -80,6 +80,7 @@ export class ShardWorkflowEngine implements WorkflowEngine {
   private readonly runSync: RunSync;
   private readonly timers: HostTimers;
   private readonly outbox: OutboxPump;
+  private readonly loads = new Map<number, Promise<void>>();
 
   constructor(
     private readonly runtime: ShardRuntime,
@@ -109,10 +110,21 @@ export class ShardWorkflowEngine implements WorkflowEngine {
       const shard = runtime.shard(shardId);
       // The engine lives as long as the runtime, so the subscriptions are never removed. The scan runs on the next
       // turn: onReady fires inside the shard's apply, and the scan's read must not re-enter it.
-      shard.onReady(() => setImmediate(() => void this.loadShard(shardId)));
+      shard.onReady(() => this.scheduleLoad(shardId));
       shard.onLost(() => this.runSync.forgetShard(shardId));
-      if (shard.isReady) setImmediate(() => void this.loadShard(shardId));
+      if (shard.isReady) this.scheduleLoad(shardId);
     }
+  }
+
+  /** Loads `shardId` on the next turn (onReady fires inside the shard's apply; the scan must not re-enter it). */
+  private scheduleLoad(shardId: number): void {
+    const loading = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.loadShard(shardId));
+    this.loads.set(shardId, loading);
+  }
+
+  /** Resolves when every shard load started so far has finished (tests, and readiness reporting). */
+  async whenLoaded(): Promise<void> {
+    await Promise.all([...this.loads.values()]);
   }
 
   /** Stops the host timers (the node is shutting down). */
@@ -132,6 +144,7 @@ export class ShardWorkflowEngine implements WorkflowEngine {
     this.runSync.forgetShard(shardId);
     let loaded = 0;
     try {
+      this.context.taskIds.observe(shardId, await shard.read((view) => loadTaskIdMark(view)));
       let afterKey: Uint8Array | null = null;
       do {
         const from: Uint8Array | null = afterKey;
