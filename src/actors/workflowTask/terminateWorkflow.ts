@@ -20,15 +20,12 @@ export interface TerminateWorkflowInput {
 /** Identity written on events the server itself produces (Temporal's `consts.IdentityHistoryService`). */
 export const serverIdentity = 'history-service';
 
-/** Terminates a running run; WorkflowClosedError on a closed one. */
-export function terminateWorkflow(
-  state: MutableState,
-  input: TerminateWorkflowInput,
-  context: TransitionContext
-): TransitionResult {
-  requireRunning(state);
-  const draft = new TransitionDraft(state, context);
-  const task = state.workflowTask;
+/**
+ * Ends the workflow task of a run the server closes (terminate, run timeout): a started, written task is failed
+ * with FORCE_CLOSE_COMMAND (its completion will get NOT_FOUND), and buffered events are written before the close.
+ */
+export function forceCloseWorkflowTaskIn(draft: TransitionDraft): void {
+  const task = draft.state.workflowTask;
   if (task.phase === 'started' && !task.transient) {
     draft.append(workflowTaskFailedEvent, {
       scheduledEventId: String(task.scheduledEventId),
@@ -39,6 +36,17 @@ export function terminateWorkflow(
   }
   draft.update({ workflowTask: { phase: 'none' }, stickiness: null });
   flushBufferedEventsIn(draft);
+}
+
+/** Terminates a running run; WorkflowClosedError on a closed one. */
+export function terminateWorkflow(
+  state: MutableState,
+  input: TerminateWorkflowInput,
+  context: TransitionContext
+): TransitionResult {
+  requireRunning(state);
+  const draft = new TransitionDraft(state, context);
+  forceCloseWorkflowTaskIn(draft);
   draft.append(workflowExecutionTerminatedEvent, {
     reason: input.reason,
     ...(input.details === undefined ? {} : { details: input.details }),

@@ -19,34 +19,18 @@ import { externalDelivered, externalFailed } from '../../actors/children/externa
 import { outboxOf, PARENT_CLOSE_POLICY_REASON, type OutboxItem } from '../../actors/children/outbox.js';
 import type { MutableState } from '../../actors/mutableState/mutableState.js';
 import type { RunRef } from '../../actors/runStore/runKeys.js';
-import type { StartResult } from '../../actors/start/startWorkflowOnShard.js';
 import type { StartRequest } from '../../actors/start/startRequest.js';
-import type { ExternalRequester } from '../../actors/workflowTask/requestCancelWorkflow.js';
-import type { SignalWorkflowInput } from '../../actors/workflowTask/signalWorkflow.js';
 import { serverIdentity } from '../../actors/workflowTask/terminateWorkflow.js';
 import { NotFoundError } from '../errors.js';
 import type { EngineContext } from './engineContext.js';
 import { commitRunTransition, type RunTransition } from './runCommitter.js';
-import type { ExecutionRef } from './workflowEngine.js';
+import type { WorkflowEngine } from './workflowEngine.js';
 
 /** What the pump asks of the engine for the target side of a delivery. */
-export interface OutboxTargets {
-  startWorkflow(request: StartRequest): Promise<StartResult>;
-  signalWorkflow(execution: ExecutionRef, signal: SignalWorkflowInput): Promise<void>;
-  requestCancelWorkflow(
-    execution: ExecutionRef,
-    request: {
-      readonly identity: string;
-      readonly reason: string;
-      readonly requestId: string;
-      readonly external?: ExternalRequester;
-    }
-  ): Promise<void>;
-  terminateWorkflow(
-    execution: ExecutionRef,
-    request: { readonly identity: string; readonly reason: string }
-  ): Promise<void>;
-}
+export type OutboxTargets = Pick<
+  WorkflowEngine,
+  'startWorkflow' | 'signalWorkflow' | 'requestCancelWorkflow' | 'terminateWorkflow'
+>;
 
 /** First and largest delay before retrying a failed delivery. */
 const RETRY_DELAY_MS_MIN = 200;

@@ -22,13 +22,11 @@ import type { StartResult } from '../../actors/start/startWorkflowOnShard.js';
 import type { StartRequest } from '../../actors/start/startRequest.js';
 import type { DueTimer } from '../../actors/timers/timerKinds.js';
 import { clearStickiness } from '../../actors/workflowTask/clearStickiness.js';
-import type { ExternalRequester } from '../../actors/workflowTask/requestCancelWorkflow.js';
 import { requestCancelWorkflow } from '../../actors/workflowTask/requestCancelWorkflow.js';
 import { signalWorkflow } from '../../actors/workflowTask/signalWorkflow.js';
 import type { SignalWorkflowInput } from '../../actors/workflowTask/signalWorkflow.js';
 import { terminateWorkflow } from '../../actors/workflowTask/terminateWorkflow.js';
 import type { TransitionResult } from '../../actors/workflowTask/transition.js';
-import type { ProtoMessage } from '../../actors/history/events.js';
 import { NotLeaderError, ShardBackpressureError, ShardClosedError } from '../../shard/errors.js';
 import type { ShardRuntime } from '../../shard/runtime/shardRuntime.js';
 import { InvalidArgumentError, ResourceExhaustedError, UnavailableError } from '../errors.js';
@@ -49,6 +47,7 @@ import type {
   ActivityRef,
   ActivityTaskPoll,
   ActivityTaskResponse,
+  CancelRequest,
   ExecutionRef,
   HistoryPage,
   HistoryPageQuery,
@@ -56,6 +55,7 @@ import type {
   QueryOutcome,
   QueryRequest,
   QueryTaskAnswer,
+  TerminateRequest,
   UpdateRequest,
   UpdateStage,
   UpdateStatus,
@@ -285,15 +285,7 @@ export class ShardWorkflowEngine implements WorkflowEngine {
     );
   }
 
-  async requestCancelWorkflow(
-    execution: ExecutionRef,
-    request: {
-      readonly identity: string;
-      readonly reason: string;
-      readonly requestId: string;
-      readonly external?: ExternalRequester;
-    }
-  ): Promise<void> {
+  async requestCancelWorkflow(execution: ExecutionRef, request: CancelRequest): Promise<void> {
     const input = {
       reason: request.reason,
       identity: request.identity,
@@ -306,10 +298,7 @@ export class ShardWorkflowEngine implements WorkflowEngine {
     );
   }
 
-  async terminateWorkflow(
-    execution: ExecutionRef,
-    request: { readonly identity: string; readonly reason: string; readonly details?: ProtoMessage }
-  ): Promise<void> {
+  async terminateWorkflow(execution: ExecutionRef, request: TerminateRequest): Promise<void> {
     await translateShardErrors(() =>
       commitOnExecution(this.context, execution, (state, context) => terminateWorkflow(state, request, context))
     );

@@ -151,6 +151,22 @@ export interface VisibilityPage {
   readonly nextPageToken: Uint8Array;
 }
 
+/** RequestCancelWorkflowExecution's fields. */
+export interface CancelRequest {
+  readonly identity: string;
+  readonly reason: string;
+  readonly requestId: string;
+  /** Set by the outbox for a RequestCancelExternal: the requesting workflow. */
+  readonly external?: ExternalRequester;
+}
+
+/** TerminateWorkflowExecution's fields. */
+export interface TerminateRequest {
+  readonly identity: string;
+  readonly reason: string;
+  readonly details?: ProtoMessage;
+}
+
 /** What the frontend asks of the engine. */
 export interface WorkflowEngine {
   /** Starts (or deduplicates, or refuses) a workflow run; the engine chooses the run id and the time. */
@@ -184,21 +200,9 @@ export interface WorkflowEngine {
   /** Signals the workflow id's running run, or starts one with the signal as event 2 (§5.8). */
   signalWithStart(request: StartRequest, signal: SignalWorkflowInput): Promise<StartResult>;
   /** Requests cancellation of a running run (NOT_FOUND if none; a second request is a no-op). */
-  requestCancelWorkflow(
-    execution: ExecutionRef,
-    request: {
-      readonly identity: string;
-      readonly reason: string;
-      readonly requestId: string;
-      /** Set by the outbox for a RequestCancelExternal: the requesting workflow. */
-      readonly external?: ExternalRequester;
-    }
-  ): Promise<void>;
+  requestCancelWorkflow(execution: ExecutionRef, request: CancelRequest): Promise<void>;
   /** Terminates a running run at once (NOT_FOUND if none or closed). */
-  terminateWorkflow(
-    execution: ExecutionRef,
-    request: { readonly identity: string; readonly reason: string; readonly details?: ProtoMessage }
-  ): Promise<void>;
+  terminateWorkflow(execution: ExecutionRef, request: TerminateRequest): Promise<void>;
   /** Runs a query through a workflow worker (legacy query task) and waits for its answer. */
   queryWorkflow(request: QueryRequest): Promise<QueryOutcome>;
   /** Delivers a worker's answer to the query task its token names (NOT_FOUND if the query is gone). */
