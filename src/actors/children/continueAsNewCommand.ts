@@ -2,7 +2,7 @@
  * CONTINUE_AS_NEW_WORKFLOW_EXECUTION (TEMPORAL-API.md §5.10): writes WorkflowExecutionContinuedAsNew, closes the
  * run with `newExecutionRunId`, and creates the next run of the chain in the same transition (one shard entry) via
  * `draft.spawn`. The new run keeps the chain's firstExecutionRunId and the parent link, and starts at attempt 1.
- * `backoffStartInterval` is recorded on the event only: the new run's first task is not delayed yet.
+ * `backoffStartInterval` delays the new run's first workflow task (its firstWorkflowTaskBackoff timer).
  */
 
 import { invariant } from '../../raft/core/errors.js';
@@ -100,6 +100,7 @@ function nextRunInput(
       startTimeMs: draft.context.nowMs,
     },
     identity: scope.identity,
+    firstWorkflowTaskBackoffMs: durationMsField(attributes, 'backoffStartInterval') ?? 0,
     ...(given.input === undefined ? {} : { input: given.input }),
     ...(given.header === undefined ? {} : { header: given.header }),
     ...(memo === undefined ? {} : { memo }),

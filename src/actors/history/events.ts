@@ -52,6 +52,8 @@ export interface WorkflowExecutionStartedAttributes {
   readonly memo?: ProtoMessage;
   readonly searchAttributes?: ProtoMessage;
   readonly retryPolicy?: ProtoMessage;
+  /** The first workflow task waits this long (a retry's backoff, continue-as-new's backoffStartInterval). */
+  readonly firstWorkflowTaskBackoff?: ProtoDuration;
 }
 
 /** WorkflowTaskScheduledEventAttributes. */
@@ -113,6 +115,8 @@ export interface WorkflowExecutionFailedAttributes {
   readonly failure?: ProtoMessage;
   readonly retryState: string;
   readonly workflowTaskCompletedEventId: string;
+  /** The retry's run (retryState IN_PROGRESS): clients follow the chain to it. */
+  readonly newExecutionRunId?: string;
 }
 
 /** WorkflowExecutionCanceledEventAttributes. */
@@ -131,6 +135,7 @@ export interface WorkflowExecutionTerminatedAttributes {
 /** WorkflowExecutionTimedOutEventAttributes. */
 export interface WorkflowExecutionTimedOutAttributes {
   readonly retryState: string;
+  readonly newExecutionRunId?: string;
 }
 
 /** WorkflowExecutionSignaledEventAttributes. */

@@ -241,6 +241,18 @@ export interface MutableState {
   readonly firstExecutionRunId: string;
   /** The workflow retry attempt of this run, from 1. */
   readonly attempt: number;
+  /** What a workflow retry restarts with; null when the start had no retry policy (no retries). */
+  readonly retrySource: RetrySource | null;
+  /** The first workflow task is scheduled this long after the start (retry / continue-as-new backoff); 0 = at once. */
+  readonly firstWorkflowTaskBackoffMs: number;
+}
+
+/** The chain's retry policy and the start's payloads, kept so a failed run can be started again (§5.10). */
+export interface RetrySource {
+  /** `temporal.api.common.v1.RetryPolicy` as the start gave it. */
+  readonly retryPolicy: ProtoMessage;
+  readonly input: ProtoMessage | null;
+  readonly header: ProtoMessage | null;
 }
 
 /** A deep copy that shares nothing mutable with `state` (its parts are plain data). */

@@ -4,6 +4,9 @@
  * A start yields one ShardCommand: the pointer (precondition: its version as read), the new run's mutable state,
  * events 1–2 and visibility row, and, under TERMINATE_IF_RUNNING, the terminated old run.
  */
+import { InvalidDurationError } from '../activities/durations.js';
+import { InvalidRetryPolicyError } from '../activities/retryPolicy.js';
+import { workflowRetryPolicyOf } from '../workflowTask/retryWorkflow.js';
 import { createHash } from 'node:crypto';
 import type { ShardCommand } from '../../shard/apply/shardCommand.js';
 import type { MutableState, RunStatus } from '../mutableState/mutableState.js';
@@ -81,7 +84,20 @@ export function validateStartRequest(request: StartRequest): InvalidStartRequest
       'workflowIdConflictPolicy USE_EXISTING cannot be combined with workflowIdReusePolicy TERMINATE_IF_RUNNING'
     );
   }
-  return null;
+  return retryPolicyProblem(request);
+}
+
+/** A retry policy that would not parse when the run fails is refused now, with the field that is wrong. */
+function retryPolicyProblem(request: StartRequest): InvalidStartRequestError | null {
+  try {
+    workflowRetryPolicyOf(request.retryPolicy);
+    return null;
+  } catch (error) {
+    if (error instanceof InvalidRetryPolicyError || error instanceof InvalidDurationError) {
+      return new InvalidStartRequestError(error.field, error.message);
+    }
+    throw error;
+  }
 }
 
 function conflictPolicyOf(request: StartRequest): 'fail' | 'useExisting' {

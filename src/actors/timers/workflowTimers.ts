@@ -6,6 +6,7 @@
  */
 
 import type { MutableState } from '../mutableState/mutableState.js';
+import { scheduleWorkflowTask } from '../workflowTask/scheduleWorkflowTask.js';
 import { timeoutWorkflowRun } from '../workflowTask/timeoutWorkflowRun.js';
 import { timeoutWorkflowTask } from '../workflowTask/timeoutWorkflowTask.js';
 import type { TransitionContext, TransitionResult } from '../workflowTask/transition.js';
@@ -21,7 +22,8 @@ export type WorkflowTimerKind = Extract<
       | 'stickyScheduleToStart'
       | 'userTimer'
       | 'workflowRunTimeout'
-      | 'workflowExecutionTimeout';
+      | 'workflowExecutionTimeout'
+      | 'firstWorkflowTaskBackoff';
   }
 >;
 
@@ -39,6 +41,13 @@ function workflowTaskTimerOf(state: MutableState, run: TimerRunRef): DueTimer | 
     return {
       fireAtMs: task.startedTimeMs + state.executionInfo.workflowTaskTimeoutMs,
       timer: { kind: 'workflowTaskStartToClose', run, scheduledEventId, attempt },
+    };
+  }
+  if (task.phase === 'none' && state.previousStartedEventId === 0 && state.firstWorkflowTaskBackoffMs > 0) {
+    // The first task of a run started with a backoff (retry, continue-as-new) is not scheduled yet.
+    return {
+      fireAtMs: state.executionInfo.startTimeMs + state.firstWorkflowTaskBackoffMs,
+      timer: { kind: 'firstWorkflowTaskBackoff', run },
     };
   }
   if (task.phase === 'scheduled' && task.queue === 'sticky' && state.stickiness !== null) {
@@ -119,6 +128,12 @@ export function fireWorkflowTimer(
       return fireUserTimer(state, { timerId: timer.timerId, startedEventId: timer.startedEventId }, context);
     case 'workflowRunTimeout':
     case 'workflowExecutionTimeout':
-      return timeoutWorkflowRun(state, context);
+      return timeoutWorkflowRun(
+        state,
+        context,
+        timer.kind === 'workflowRunTimeout' ? 'runTimedOut' : 'executionTimedOut'
+      );
+    case 'firstWorkflowTaskBackoff':
+      return scheduleWorkflowTask(state, context);
   }
 }

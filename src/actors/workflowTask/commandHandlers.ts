@@ -12,6 +12,7 @@ import {
   type WorkflowTaskFailedCause,
 } from '../history/events.js';
 import type { CloseState, MutableState } from '../mutableState/mutableState.js';
+import { decideRetryOf, retryCloseFields, spawnRetryRunIn } from './retryWorkflow.js';
 import type { TransitionDraft } from './transition.js';
 
 /** A `temporal.api.command.v1.Command` in the proto-loader shape: `commandType` plus one attributes member. */
@@ -124,13 +125,20 @@ const failHandler = closeCommand(
   'WORKFLOW_TASK_FAILED_CAUSE_BAD_FAIL_WORKFLOW_EXECUTION_ATTRIBUTES',
   (draft, attributes, workflowTaskCompletedEventId) => {
     const failure = messageField(attributes, 'failure');
+    const decision = decideRetryOf(
+      draft.state,
+      { kind: 'failed', ...(failure === undefined ? {} : { failure }) },
+      draft.context.nowMs
+    );
+    const fields = retryCloseFields(decision, draft.context.freshRunId ?? '');
     draft.append(workflowExecutionFailedEvent, {
       ...(failure === undefined ? {} : { failure }),
-      // Retry policies arrive with their own issue; until then a failed run is never retried.
-      retryState: 'RETRY_STATE_RETRY_POLICY_NOT_SET',
+      retryState: fields.retryState,
       workflowTaskCompletedEventId,
+      ...(fields.newExecutionRunId === undefined ? {} : { newExecutionRunId: fields.newExecutionRunId }),
     });
-    closeRunIn(draft, 'failed', failure);
+    closeRunIn(draft, 'failed', failure, fields.newExecutionRunId ?? '');
+    if (decision.retry) spawnRetryRunIn(draft, decision.backoffMs, failure);
   }
 );
 

@@ -16,8 +16,18 @@ import {
   type RetryDecision,
   type RetryState,
 } from '../activities/retryDecision.js';
-import { normalizeRetryPolicy, type RetryPolicy, type RetryPolicyInput } from '../activities/retryPolicy.js';
+import {
+  InvalidRetryPolicyError,
+  normalizeRetryPolicy,
+  type RetryPolicy,
+  type RetryPolicyInput,
+} from '../activities/retryPolicy.js';
 import type { ProtoMessage } from '../history/events.js';
+import type { MutableState } from '../mutableState/mutableState.js';
+import { invariant } from '../../raft/core/errors.js';
+import { startWorkflow, type StartWorkflowInput } from './startWorkflow.js';
+import { serverIdentity } from './terminateWorkflow.js';
+import type { TransitionDraft } from './transition.js';
 
 /** How a run ended, for the decision. */
 export type RunEnd =
@@ -157,4 +167,66 @@ function durationField(message: ProtoMessage, field: string): number | undefined
   const path = `retryPolicy.${field}`;
   if (!isMessage(value)) throw new InvalidDurationError(path, 'must be a google.protobuf.Duration message');
   return durationMsFromProto(path, value as ProtoDuration);
+}
+
+/** The retry decision for the run of `state` ending as `end` (its chain's policy, attempt and start). */
+export function decideRetryOf(state: MutableState, end: RunEnd, nowMs: number): WorkflowRetryDecision {
+  let policy: RetryPolicy | null = null;
+  try {
+    policy = state.retrySource === null ? null : workflowRetryPolicyOf(state.retrySource.retryPolicy);
+  } catch (error) {
+    // Validated at start (evaluateStart); a stored policy that no longer parses means: no retries.
+    if (!(error instanceof InvalidRetryPolicyError || error instanceof InvalidDurationError)) throw error;
+  }
+  const info = state.executionInfo;
+  return decideWorkflowRetry({
+    policy,
+    attempt: state.attempt,
+    end,
+    nowMs,
+    executionStartTimeMs: info.startTimeMs,
+    workflowExecutionTimeoutMs: info.workflowExecutionTimeoutMs,
+  });
+}
+
+/**
+ * Starts the chain's next run in the same entry, after the draft closed this one with `newExecutionRunId` =
+ * `context.freshRunId`: same workflow id, type, queue, input, header, timeouts, memo, search attributes and retry
+ * policy; attempt + 1; its first workflow task waits `backoffMs` (§5.10).
+ */
+export function spawnRetryRunIn(draft: TransitionDraft, backoffMs: number, continuedFailure?: ProtoMessage): void {
+  const state = draft.state;
+  const newRunId = draft.context.freshRunId;
+  invariant(newRunId !== undefined, 'a workflow retry needs context.freshRunId');
+  const source = state.retrySource;
+  invariant(source !== null, 'only a run with a retry policy is retried');
+  const parent = state.parent;
+  const input: StartWorkflowInput = {
+    executionInfo: { ...state.executionInfo, runId: newRunId, startTimeMs: draft.context.nowMs },
+    identity: serverIdentity,
+    ...(source.input === null ? {} : { input: source.input }),
+    ...(source.header === null ? {} : { header: source.header }),
+    ...(state.memo === null ? {} : { memo: { fields: state.memo } }),
+    ...(state.searchAttributes === null ? {} : { searchAttributes: { indexedFields: state.searchAttributes } }),
+    retryPolicy: source.retryPolicy,
+    firstWorkflowTaskBackoffMs: backoffMs,
+    lineage: {
+      firstExecutionRunId: state.firstExecutionRunId,
+      continuedExecutionRunId: state.executionInfo.runId,
+      initiator: 'CONTINUE_AS_NEW_INITIATOR_RETRY',
+      attempt: state.attempt + 1,
+      ...(continuedFailure === undefined ? {} : { continuedFailure }),
+      ...(parent === null
+        ? {}
+        : {
+            parent,
+            parentStartedAttributes: {
+              parentWorkflowNamespace: parent.namespace,
+              parentWorkflowExecution: { workflowId: parent.workflowId, runId: parent.runId },
+              parentInitiatedEventId: String(parent.initiatedEventId),
+            },
+          }),
+    },
+  };
+  draft.spawn(startWorkflow(input, draft.spawnContext()));
 }

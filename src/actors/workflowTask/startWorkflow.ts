@@ -28,6 +28,8 @@ export interface StartWorkflowInput {
   readonly lineage?: RunLineage;
   /** SignalWithStart's signal: written as event 2, before the first workflow task is scheduled (§5.8). */
   readonly signal?: StartSignal;
+  /** Delay of the first workflow task (a retry's backoff, continue-as-new's backoffStartInterval); 0 = none. */
+  readonly firstWorkflowTaskBackoffMs?: number;
 }
 
 /** The signal of a SignalWithStart. */
@@ -87,6 +89,11 @@ function emptyState(input: StartWorkflowInput, taskIdFirst: number): MutableStat
     parentNotified: false,
     firstExecutionRunId: input.lineage?.firstExecutionRunId ?? info.runId,
     attempt: input.lineage?.attempt ?? 1,
+    retrySource:
+      input.retryPolicy === undefined
+        ? null
+        : { retryPolicy: input.retryPolicy, input: input.input ?? null, header: input.header ?? null },
+    firstWorkflowTaskBackoffMs: input.firstWorkflowTaskBackoffMs ?? 0,
   };
 }
 
@@ -156,6 +163,9 @@ function startedAttributes(input: StartWorkflowInput): WorkflowExecutionStartedA
     ...(input.memo === undefined ? {} : { memo: input.memo }),
     ...(input.searchAttributes === undefined ? {} : { searchAttributes: input.searchAttributes }),
     ...(input.retryPolicy === undefined ? {} : { retryPolicy: input.retryPolicy }),
+    ...((input.firstWorkflowTaskBackoffMs ?? 0) > 0
+      ? { firstWorkflowTaskBackoff: durationFromMs(input.firstWorkflowTaskBackoffMs ?? 0) }
+      : {}),
   };
 }
 
@@ -177,6 +187,7 @@ export function startWorkflow(input: StartWorkflowInput, context: TransitionCont
       signalRequestIds: signal.requestId === '' ? [] : [signal.requestId],
     });
   }
-  scheduleWorkflowTaskIn(draft, 1, 'normal');
+  // With a backoff the first task waits for its timer (workflowTimers.ts, firstWorkflowTaskBackoff).
+  if ((input.firstWorkflowTaskBackoffMs ?? 0) === 0) scheduleWorkflowTaskIn(draft, 1, 'normal');
   return draft.finish();
 }

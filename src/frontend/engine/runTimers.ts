@@ -31,6 +31,7 @@ function isWorkflowTimer(timer: TimerKind): timer is WorkflowTimerKind {
     timer.kind === 'stickyScheduleToStart' ||
     timer.kind === 'userTimer' ||
     timer.kind === 'workflowRunTimeout' ||
-    timer.kind === 'workflowExecutionTimeout'
+    timer.kind === 'workflowExecutionTimeout' ||
+    timer.kind === 'firstWorkflowTaskBackoff'
   );
 }

@@ -22,11 +22,18 @@ function continueRun(run: RunHarness, newRunId: string, attributes = {}): RunHar
   if (spawned === undefined || result.spawned?.length !== 1) throw new Error('expected exactly one spawned run');
   // One shard entry: the new run's taskIds follow the old run's.
   expect(Number(spawned.events[0]?.taskId)).toBe(Number(result.events.at(-1)?.taskId) + 1);
-  expect(outline(spawned.events)).toEqual(['1 WORKFLOW_EXECUTION_STARTED', '2 WORKFLOW_TASK_SCHEDULED']);
-  assertHistoryShape(spawned.events);
-  expect(spawned.effects).toContainEqual(
-    expect.objectContaining({ kind: 'dispatchWorkflowTask', taskQueue: spawned.state.executionInfo.taskQueue })
+  // backoffStartInterval delays the first workflow task: the new run then starts with Started alone.
+  const delayed = 'backoffStartInterval' in attributes;
+  expect(outline(spawned.events)).toEqual(
+    delayed ? ['1 WORKFLOW_EXECUTION_STARTED'] : ['1 WORKFLOW_EXECUTION_STARTED', '2 WORKFLOW_TASK_SCHEDULED']
   );
+  if (delayed) expect(spawned.state.firstWorkflowTaskBackoffMs).toBeGreaterThan(0);
+  assertHistoryShape(spawned.events);
+  if (!delayed) {
+    expect(spawned.effects).toContainEqual(
+      expect.objectContaining({ kind: 'dispatchWorkflowTask', taskQueue: spawned.state.executionInfo.taskQueue })
+    );
+  }
   return harnessOf(spawned, run);
 }
 
