@@ -6,7 +6,7 @@
 import { invariant } from '../../raft/core/errors.js';
 import { workflowExecutionCancelRequestedEvent, workflowExecutionSignaledEvent } from '../history/events.js';
 import { looseEvent } from '../history/looseEvents.js';
-import type { BufferedEvent } from '../mutableState/mutableState.js';
+import type { BufferedEvent, MutableState } from '../mutableState/mutableState.js';
 import { defaultQueueKind, scheduleWorkflowTaskIn } from './scheduleWorkflowTask.js';
 import type { TransitionDraft } from './transition.js';
 
@@ -63,6 +63,9 @@ export function acceptOutsideEventIn(draft: TransitionDraft, event: BufferedEven
   }
   invariant(draft.state.bufferedEvents.length === 0, 'events are buffered only while a task is started');
   writeOutsideEventIn(draft, event);
+  if (task.phase === 'none' && awaitsFirstTaskBackoff(draft.state)) {
+    return; // a retry's (or continue-as-new's) first task waits for its backoff timer, which will see the event
+  }
   if (task.phase === 'none') {
     scheduleWorkflowTaskIn(draft, 1, defaultQueueKind(draft.state));
   } else if (task.transient) {
@@ -70,4 +73,14 @@ export function acceptOutsideEventIn(draft: TransitionDraft, event: BufferedEven
     draft.update({ workflowTask: { phase: 'none' } });
     scheduleWorkflowTaskIn(draft, 1, 'normal');
   }
+}
+
+/** True while a run started with a first-workflow-task backoff has not had its first task scheduled yet. */
+export function awaitsFirstTaskBackoff(state: MutableState): boolean {
+  return (
+    state.firstWorkflowTaskBackoffMs > 0 &&
+    state.previousStartedEventId === 0 &&
+    state.workflowTask.phase === 'none' &&
+    state.closeState === null
+  );
 }

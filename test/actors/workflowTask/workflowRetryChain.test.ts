@@ -9,6 +9,7 @@ import { assertHistoryShape } from '../../../src/actors/history/historyShape.js'
 import type { MutableState } from '../../../src/actors/mutableState/mutableState.js';
 import { fireWorkflowTimer, workflowTimersOf } from '../../../src/actors/timers/workflowTimers.js';
 import { completeWorkflowTask } from '../../../src/actors/workflowTask/completeWorkflowTask.js';
+import { signalWorkflow } from '../../../src/actors/workflowTask/signalWorkflow.js';
 import { startWorkflow } from '../../../src/actors/workflowTask/startWorkflow.js';
 import type { TransitionResult } from '../../../src/actors/workflowTask/transition.js';
 import { outline, RunHarness, startTimeMs } from './runHarness.js';
@@ -107,6 +108,16 @@ describe('workflow retries', () => {
     });
     expect(last.spawned).toBeUndefined();
     expect(last.state.closeState?.newExecutionRunId).toBe('');
+  });
+
+  it('a signal during the backoff is written but does not schedule the first task early', () => {
+    const run = retryingRun();
+    const next = adopt(run, failRun(run, 'run-2'));
+    run.apply((state, context) => signalWorkflow(state, { signalName: 's', identity: 'c', requestId: '' }, context));
+    expect(outline(run.history)).toEqual(['1 WORKFLOW_EXECUTION_STARTED', '2 WORKFLOW_EXECUTION_SIGNALED']);
+    expect(run.state.workflowTask.phase).toBe('none');
+    const [backoff] = workflowTimersOf(run.state);
+    expect(backoff?.fireAtMs).toBe(next.executionInfo.startTimeMs + 1_000);
   });
 
   it('retries a run timeout and never retries a run started without a policy', () => {
