@@ -87,7 +87,9 @@ export class CairnProcess {
     if (this.current !== undefined) throw new CairnProcessError('the node is already running: kill it first');
     const startedAtMs = performance.now();
     const { dataDir, logDir, grpcPort, httpPort, shards } = this.options;
-    const args = ['--import', 'tsx', entryPath, 'dev', '--data-dir', dataDir];
+    // CAIRN_NODE_FLAGS passes extra Node flags to the node process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+    const nodeFlags = (process.env['CAIRN_NODE_FLAGS'] ?? '').split(' ').filter((flag) => flag !== '');
+    const args = [...nodeFlags, '--import', 'tsx', entryPath, 'dev', '--data-dir', dataDir];
     args.push('--listen', `127.0.0.1:${grpcPort}`, '--http-listen', `127.0.0.1:${httpPort}`, '--shards', `${shards}`);
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     liveChildren.add(child);

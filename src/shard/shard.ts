@@ -175,6 +175,17 @@ export class Shard {
   }
 
   /**
+   * Reads this replica's APPLIED state without a ReadIndex round: for a leader's read-evaluate-propose cycle whose
+   * proposal carries version preconditions on what it read (a stale read then fails at apply and is re-evaluated),
+   * and for reading back what this node just committed and applied. Never for answering a client from a read alone
+   * (use {@link read}: linearizable). NotLeaderError unless the gate is open.
+   */
+  async readLocal<T>(fn: (view: ShardDataView) => Promise<T> | T): Promise<T> {
+    if (this.gate !== 'open') throw this.notReady();
+    return fn(this.dataView);
+  }
+
+  /**
    * Applies one group update: its committed entries (in order, as one state batch: applyToStore.ts), then its
    * read states, then leadership changes. Proposals resolve once the batch holding their entry is written.
    */

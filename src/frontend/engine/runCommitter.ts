@@ -81,7 +81,8 @@ async function commitLocked(host: RunCommitHost, run: RunRef, transition: RunTra
   const shardId = shardOfRun(host, run);
   const shard = host.runtime.shard(shardId);
   for (let attempt = 1; attempt <= COMMIT_ATTEMPTS_MAX; attempt++) {
-    const read = await shard.read(async (view) => {
+    // A local read: the proposal's version preconditions make a stale read fail at apply (then re-evaluated).
+    const read = await shard.readLocal(async (view) => {
       const stored = await loadMutableState(view, run);
       const pointer = stored === null ? null : await loadCurrentRun(view, run.namespace, run.workflowId);
       return { stored, pointer };

@@ -105,9 +105,10 @@ async function startQueuedTask(
   invariant(started?.kind === 'respondWorkflowTaskStarted', 'a started workflow task answers its poll');
   const fromEventId = started.queue === 'sticky' ? started.previousStartedEventId + 1 : 1;
   const shardId = shardOfRun(context, run);
+  // What this node just committed is applied here: a local read sees it.
   const written = await context.runtime
     .shard(shardId)
-    .read((view: RunReadView) => readHistory(view, run, Math.max(1, fromEventId), state.nextEventId));
+    .readLocal((view: RunReadView) => readHistory(view, run, Math.max(1, fromEventId), state.nextEventId));
   const taskToken = encodeTaskToken({
     shard: shardId,
     namespaceId: run.namespace,
