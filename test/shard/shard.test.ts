@@ -124,6 +124,16 @@ describe('Shard', () => {
     expect(await harness.shard.read(scanKeys)).toEqual(['k0', 'k1', 'k2', 'k3', 'k4', 'z']);
   });
 
+  it('readLocal sees what was applied here without a ReadIndex round, and refuses while the gate is closed', async () => {
+    const harness = createShardHarness();
+    await expect(harness.shard.readLocal(() => 1)).rejects.toBeInstanceOf(NotLeaderError);
+    await tickUntilReady(harness);
+    await harness.shard.propose(command({ writes: [put('local', 'v1')] }));
+    const value = await harness.shard.readLocal((view) => view.get(bytesOf('local')));
+    expect(textOf(value?.value)).toBe('v1');
+    expect(value?.version).toBe(1);
+  });
+
   it('rejects reads with NotLeaderError when not ready, and everything in flight on close', async () => {
     const harness = createShardHarness();
     await expect(harness.shard.read(() => 1)).rejects.toBeInstanceOf(NotLeaderError);
