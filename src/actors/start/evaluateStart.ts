@@ -152,17 +152,14 @@ function startTransition(request: StartRequest, inputs: StartInputs, taskIdFirst
 
 type OptionalPayloads = Pick<
   StartRequest,
-  'input' | 'header' | 'memo' | 'searchAttributes' | 'retryPolicy' | 'signal' | 'lineage'
+  'input' | 'header' | 'memo' | 'searchAttributes' | 'retryPolicy' | 'signal' | 'lineage' | 'firstWorkflowTaskBackoffMs'
 >;
 
 /** The optional parts the request carries, without keys for absent ones (stored values must not hold undefined). */
 function optionalPayloads(request: StartRequest): OptionalPayloads {
-  const { input, header, memo, searchAttributes, retryPolicy, signal, lineage } = request;
-  return Object.fromEntries(
-    Object.entries({ input, header, memo, searchAttributes, retryPolicy, signal, lineage }).filter(
-      ([, value]) => value !== undefined
-    )
-  );
+  const { input, header, memo, searchAttributes, retryPolicy, signal, lineage, firstWorkflowTaskBackoffMs } = request;
+  const parts = { input, header, memo, searchAttributes, retryPolicy, signal, lineage, firstWorkflowTaskBackoffMs };
+  return Object.fromEntries(Object.entries(parts).filter(([, value]) => value !== undefined));
 }
 
 /** Builds the start command: old run terminated (if asked), new run written, pointer moved. */

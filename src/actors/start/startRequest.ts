@@ -38,6 +38,8 @@ export interface StartRequest {
   readonly memo?: ProtoMessage;
   readonly searchAttributes?: ProtoMessage;
   readonly retryPolicy?: ProtoMessage;
+  /** `workflowStartDelay`: the first workflow task waits this long; 0 = none. */
+  readonly firstWorkflowTaskBackoffMs?: number;
   /** SignalWithStart: the signal written as event 2 of a new run. */
   readonly signal?: StartSignal;
   /** A child's parent link (set by the outbox, never by a client). */

@@ -61,6 +61,8 @@ export function startRequestOf(
     workflowExecutionTimeoutMs: optionalDurationMs(request.workflowExecutionTimeout, 'workflowExecutionTimeout'),
     workflowIdReusePolicy: enumField(request.workflowIdReusePolicy, 'workflowIdReusePolicy', reusePolicies),
     workflowIdConflictPolicy: enumField(request.workflowIdConflictPolicy, 'workflowIdConflictPolicy', conflictPolicies),
+    // A start delay is the first workflow task's backoff (Temporal: firstWorkflowTaskBackoff on the Started event).
+    firstWorkflowTaskBackoffMs: optionalDurationMs(request.workflowStartDelay, 'workflowStartDelay'),
     ...presentMessages(request),
   };
 }
@@ -69,9 +71,6 @@ export function startRequestOf(
 function refuseUnsupported(request: ProtoObject): void {
   if (typeof request.cronSchedule === 'string' && request.cronSchedule !== '') {
     throw new InvalidArgumentError('cronSchedule is not supported by Cairn: start the workflow without a schedule');
-  }
-  if (optionalDurationMs(request.workflowStartDelay, 'workflowStartDelay') > 0) {
-    throw new InvalidArgumentError('workflowStartDelay is not supported by Cairn: start the workflow without a delay');
   }
 }
 

@@ -114,7 +114,8 @@ describe('StartWorkflowExecution', () => {
     ['requestId', { requestId: '' }],
     ['workflowId', { workflowId: 'x'.repeat(1001) }],
     ['cronSchedule', { cronSchedule: '* * * * *' }],
-    ['workflowStartDelay', { workflowStartDelay: { seconds: '5', nanos: 0 } }],
+    ['workflowStartDelay', { workflowStartDelay: { seconds: '-5', nanos: 0 } }],
+    ['retryPolicy.backoffCoefficient', { retryPolicy: { backoffCoefficient: 0.5 } }],
     ['workflowRunTimeout', { workflowRunTimeout: { seconds: '-1', nanos: 0 } }],
     ['workflowIdConflictPolicy', { workflowIdConflictPolicy: 'WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING' }],
   ])('refuses a bad %s with INVALID_ARGUMENT naming it', async (field, extra) => {
