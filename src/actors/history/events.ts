@@ -43,6 +43,8 @@ export interface WorkflowExecutionStartedAttributes {
   readonly header?: ProtoMessage;
   readonly workflowExecutionTimeout?: ProtoDuration;
   readonly workflowRunTimeout?: ProtoDuration;
+  /** When the execution timeout expires; the same for every run of a chain. */
+  readonly workflowExecutionExpirationTime?: ProtoTimestamp;
   readonly workflowTaskTimeout: ProtoDuration;
   readonly identity: string;
   readonly attempt: number;

@@ -24,6 +24,11 @@ export interface ExecutionInfo {
   /** 0 = none. */
   readonly workflowExecutionTimeoutMs: number;
   readonly startTimeMs: number;
+  /**
+   * When the execution timeout expires (epoch ms; 0 = none): the first run's start + the timeout, carried unchanged
+   * by continue-as-new and retries, so the timeout spans the chain (§5.10). Absent on states written before it.
+   */
+  readonly workflowExecutionExpirationMs?: number;
 }
 
 /** Run status, named after `WORKFLOW_EXECUTION_STATUS_*`. */

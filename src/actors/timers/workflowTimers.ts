@@ -68,7 +68,8 @@ function runTimeoutTimersOf(state: MutableState, run: TimerRunRef): DueTimer[] {
     timers.push({ fireAtMs: info.startTimeMs + info.workflowRunTimeoutMs, timer: { kind: 'workflowRunTimeout', run } });
   }
   if (info.workflowExecutionTimeoutMs > 0) {
-    const fireAtMs = info.startTimeMs + info.workflowExecutionTimeoutMs;
+    // The chain's expiry (carried across continue-as-new and retries); older states: this run's start + timeout.
+    const fireAtMs = info.workflowExecutionExpirationMs || info.startTimeMs + info.workflowExecutionTimeoutMs;
     timers.push({ fireAtMs, timer: { kind: 'workflowExecutionTimeout', run } });
   }
   return timers;

@@ -184,7 +184,9 @@ export function decideRetryOf(state: MutableState, end: RunEnd, nowMs: number): 
     attempt: state.attempt,
     end,
     nowMs,
-    executionStartTimeMs: info.startTimeMs,
+    executionStartTimeMs: info.workflowExecutionExpirationMs
+      ? info.workflowExecutionExpirationMs - info.workflowExecutionTimeoutMs
+      : info.startTimeMs,
     workflowExecutionTimeoutMs: info.workflowExecutionTimeoutMs,
   });
 }

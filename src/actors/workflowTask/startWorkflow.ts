@@ -9,7 +9,7 @@ import {
   type ProtoMessage,
   type WorkflowExecutionStartedAttributes,
 } from '../history/events.js';
-import { durationFromMs } from '../history/protoTime.js';
+import { durationFromMs, timestampFromMs } from '../history/protoTime.js';
 import type { ExecutionInfo, MutableState, ParentInfo } from '../mutableState/mutableState.js';
 import { InvalidTransitionInputError } from './errors.js';
 import { scheduleWorkflowTaskIn } from './scheduleWorkflowTask.js';
@@ -60,9 +60,17 @@ export interface RunLineage {
   readonly continuedFailure?: ProtoMessage;
 }
 
+/** The chain's execution expiry: carried by a continued run, else this run's start + the execution timeout. */
+function executionExpirationMsOf(info: ExecutionInfo): number {
+  if (info.workflowExecutionExpirationMs !== undefined && info.workflowExecutionExpirationMs > 0) {
+    return info.workflowExecutionExpirationMs;
+  }
+  return info.workflowExecutionTimeoutMs > 0 ? info.startTimeMs + info.workflowExecutionTimeoutMs : 0;
+}
+
 /** The state of a run before its first event. */
 function emptyState(input: StartWorkflowInput, taskIdFirst: number): MutableState {
-  const info = input.executionInfo;
+  const info = { ...input.executionInfo, workflowExecutionExpirationMs: executionExpirationMsOf(input.executionInfo) };
   return {
     formatVersion: 1,
     executionInfo: info,
@@ -154,6 +162,9 @@ function startedAttributes(input: StartWorkflowInput): WorkflowExecutionStartedA
       ? {}
       : { workflowExecutionTimeout: durationFromMs(info.workflowExecutionTimeoutMs) }),
     ...(info.workflowRunTimeoutMs === 0 ? {} : { workflowRunTimeout: durationFromMs(info.workflowRunTimeoutMs) }),
+    ...(executionExpirationMsOf(info) === 0
+      ? {}
+      : { workflowExecutionExpirationTime: timestampFromMs(executionExpirationMsOf(info)) }),
     workflowTaskTimeout: durationFromMs(info.workflowTaskTimeoutMs),
     identity: input.identity,
     attempt: lineage.attempt ?? 1,
