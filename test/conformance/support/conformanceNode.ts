@@ -26,5 +26,9 @@ export async function startConformanceNode(dataDir: string): Promise<DevNode> {
 /** Installs the SDK core runtime with a logger that drops everything (call once per test file, before workers). */
 export function installSilentSdkRuntime(): void {
   const drop = (): undefined => undefined;
-  Runtime.install({ logger: { log: drop, trace: drop, debug: drop, info: drop, warn: drop, error: drop } });
+  Runtime.install({
+    logger: { log: drop, trace: drop, debug: drop, info: drop, warn: drop, error: drop },
+    // Core's native logs go to stderr unless forwarded: forward them (to the dropping logger) so tests stay quiet.
+    telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
+  });
 }
