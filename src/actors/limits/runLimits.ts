@@ -16,6 +16,8 @@ export interface RunLimits {
   readonly payloadBytesWarn: number;
   readonly historyEventsMax: number;
   readonly historyEventsWarn: number;
+  /** Signals one run accepts in its life (Temporal: 10,000); more are refused with INVALID_ARGUMENT. */
+  readonly signalsPerRunMax: number;
 }
 
 /** Temporal's defaults. */
@@ -24,7 +26,16 @@ export const defaultRunLimits: RunLimits = {
   payloadBytesWarn: 512 * 1024,
   historyEventsMax: 51_200,
   historyEventsWarn: 10_240,
+  signalsPerRunMax: 10_000,
 };
+
+/** Signal request ids a run remembers for dedup: a retry arrives within seconds, not thousands of signals later. */
+export const SIGNAL_REQUEST_IDS_KEPT = 1_000;
+
+/** A run reached a limit that refuses the request (the client sees INVALID_ARGUMENT with this message). */
+export class RunLimitError extends Error {
+  override readonly name = 'RunLimitError';
+}
 
 /** The reason written on a run terminated for its history size. */
 export const HISTORY_LIMIT_REASON = 'Workflow history size / count exceeds limit.';

@@ -5,6 +5,7 @@
  */
 
 import type { ProtoMessage } from '../history/events.js';
+import { defaultRunLimits, RunLimitError, SIGNAL_REQUEST_IDS_KEPT } from '../limits/runLimits.js';
 import type { MutableState } from '../mutableState/mutableState.js';
 import { acceptOutsideEventIn } from './bufferedEvents.js';
 import { requireRunning, TransitionDraft, type TransitionContext, type TransitionResult } from './transition.js';
@@ -30,6 +31,13 @@ export function signalWorkflow(
   if (input.requestId !== '' && state.signalRequestIds.includes(input.requestId)) {
     return draft.finish();
   }
+  const signalsMax = (context.limits ?? defaultRunLimits).signalsPerRunMax;
+  if (state.signalsReceivedCount >= signalsMax) {
+    throw new RunLimitError(
+      `workflow ${state.executionInfo.workflowId} has received ${state.signalsReceivedCount} signals, the limit per ` +
+        `run (${signalsMax}): continue as new to accept more`
+    );
+  }
   acceptOutsideEventIn(draft, {
     kind: 'signaled',
     attributes: {
@@ -41,7 +49,11 @@ export function signalWorkflow(
   });
   draft.update({
     signalsReceivedCount: draft.state.signalsReceivedCount + 1,
-    signalRequestIds: input.requestId === '' ? state.signalRequestIds : [...state.signalRequestIds, input.requestId],
+    // Only the latest ids are kept: a retried signal comes soon after its first try.
+    signalRequestIds:
+      input.requestId === ''
+        ? state.signalRequestIds
+        : [...state.signalRequestIds, input.requestId].slice(-SIGNAL_REQUEST_IDS_KEPT),
   });
   return draft.finish();
 }

@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
-import { defaultRunLimits, type RunLimits } from '../../actors/limits/runLimits.js';
+import { defaultRunLimits, RunLimitError, type RunLimits } from '../../actors/limits/runLimits.js';
 import type { MutableState } from '../../actors/mutableState/mutableState.js';
 import { loadCurrentRun, loadMutableState, loadTaskIdMark, readHistory } from '../../actors/runStore/runStore.js';
 import type { RunReadView } from '../../actors/runStore/runStore.js';
@@ -393,6 +393,7 @@ export async function translateShardErrors<T>(fn: () => Promise<T>): Promise<T> 
     if (error instanceof ShardBackpressureError) {
       throw new ResourceExhaustedError(error.message, 'RESOURCE_EXHAUSTED_CAUSE_SYSTEM_OVERLOADED');
     }
+    if (error instanceof RunLimitError) throw new InvalidArgumentError(error.message);
     if (error instanceof StartContentionError || error instanceof RunContentionError) {
       throw new ResourceExhaustedError(error.message, 'RESOURCE_EXHAUSTED_CAUSE_BUSY_WORKFLOW');
     }

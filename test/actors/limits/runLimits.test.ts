@@ -4,7 +4,13 @@
 // Method: a run driven through the real transitions (RunHarness) with small limits passed in the context.
 import { describe, expect, it } from 'vitest';
 import { enforceHistoryLimit } from '../../../src/actors/limits/enforceHistoryLimit.js';
-import { defaultRunLimits, HISTORY_LIMIT_REASON, payloadDataBytes } from '../../../src/actors/limits/runLimits.js';
+import {
+  defaultRunLimits,
+  HISTORY_LIMIT_REASON,
+  payloadDataBytes,
+  RunLimitError,
+  SIGNAL_REQUEST_IDS_KEPT,
+} from '../../../src/actors/limits/runLimits.js';
 import { completeWorkflowTask } from '../../../src/actors/workflowTask/completeWorkflowTask.js';
 import { signalWorkflow } from '../../../src/actors/workflowTask/signalWorkflow.js';
 import { assertHistoryShape } from '../../../src/actors/history/historyShape.js';
@@ -86,5 +92,29 @@ describe('run limits', () => {
     expect(last.state.status).toBe('terminated');
     expect(last.effects.some((effect) => effect.kind === 'runClosed')).toBe(true);
     assertHistoryShape(run.history);
+  });
+
+  it('refuses a signal past the per-run signal limit, and remembers only the latest signal request ids', () => {
+    const run = new RunHarness();
+    const limits = { ...defaultRunLimits, signalsPerRunMax: 3 };
+    const signal = (requestId: string) =>
+      run.apply((state, context) =>
+        signalWorkflow(state, { signalName: 's', identity: 'c', requestId }, { ...context, limits })
+      );
+    signal('a');
+    signal('b');
+    signal('c');
+    expect(() => signal('d')).toThrow(RunLimitError);
+    expect(run.state.signalsReceivedCount).toBe(3);
+    // A retried request id is still answered (no new event) at the limit: dedup comes first.
+    expect(signal('c').events).toEqual([]);
+    const many = new RunHarness();
+    for (let index = 0; index < SIGNAL_REQUEST_IDS_KEPT + 5; index++) {
+      many.apply((state, context) =>
+        signalWorkflow(state, { signalName: 's', identity: 'c', requestId: `r${index}` }, context)
+      );
+    }
+    expect(many.state.signalRequestIds).toHaveLength(SIGNAL_REQUEST_IDS_KEPT);
+    expect(many.state.signalRequestIds[0]).toBe('r5');
   });
 });
