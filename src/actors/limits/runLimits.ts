@@ -16,6 +16,9 @@ export interface RunLimits {
   readonly payloadBytesWarn: number;
   readonly historyEventsMax: number;
   readonly historyEventsWarn: number;
+  /** Payload bytes of a run's history: Temporal's 50 MB error and 10 MB warning. */
+  readonly historyBytesMax: number;
+  readonly historyBytesWarn: number;
   /** Signals one run accepts in its life (Temporal: 10,000); more are refused with INVALID_ARGUMENT. */
   readonly signalsPerRunMax: number;
 }
@@ -26,6 +29,8 @@ export const defaultRunLimits: RunLimits = {
   payloadBytesWarn: 512 * 1024,
   historyEventsMax: 51_200,
   historyEventsWarn: 10_240,
+  historyBytesMax: 50 * 1024 * 1024,
+  historyBytesWarn: 10 * 1024 * 1024,
   signalsPerRunMax: 10_000,
 };
 
@@ -65,7 +70,7 @@ export function payloadDataBytes(value: unknown, nodesMax = 100_000): number {
   return bytes;
 }
 
-/** True when the run's history is at or past the event limit. */
+/** True when the run's history is at or past the event or byte limit. */
 export function historyTooLong(state: MutableState, limits: RunLimits): boolean {
-  return state.nextEventId - 1 >= limits.historyEventsMax;
+  return state.nextEventId - 1 >= limits.historyEventsMax || (state.historyPayloadBytes ?? 0) >= limits.historyBytesMax;
 }

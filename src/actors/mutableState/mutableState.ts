@@ -250,6 +250,8 @@ export interface MutableState {
   readonly retrySource: RetrySource | null;
   /** The first workflow task is scheduled this long after the start (retry / continue-as-new backoff); 0 = at once. */
   readonly firstWorkflowTaskBackoffMs: number;
+  /** Payload data bytes in the written history (the dominant part of its size): the history-size limit's measure. */
+  readonly historyPayloadBytes: number;
 }
 
 /** The chain's retry policy and the start's payloads, kept so a failed run can be started again (§5.10). */

@@ -102,6 +102,7 @@ function emptyState(input: StartWorkflowInput, taskIdFirst: number): MutableStat
         ? null
         : { retryPolicy: input.retryPolicy, input: input.input ?? null, header: input.header ?? null },
     firstWorkflowTaskBackoffMs: input.firstWorkflowTaskBackoffMs ?? 0,
+    historyPayloadBytes: 0,
   };
 }
 

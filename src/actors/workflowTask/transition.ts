@@ -6,7 +6,7 @@
  * state patches into a draft created from the (never mutated) input state, and returns `draft.finish()`.
  */
 
-import type { RunLimits } from '../limits/runLimits.js';
+import { payloadDataBytes, type RunLimits } from '../limits/runLimits.js';
 import { invariant } from '../../raft/core/errors.js';
 import type { EventBuilder, HistoryEvent } from '../history/events.js';
 import { checkMutableState } from '../mutableState/checkMutableState.js';
@@ -112,7 +112,11 @@ export class TransitionDraft {
     const eventTimeMs = Math.max(timeMs, this.current.lastEventTimeMs);
     const event = builder(eventId, eventTimeMs, this.takeTaskId(), attributes);
     this.written.push(event);
-    this.update({ nextEventId: eventId + 1, lastEventTimeMs: eventTimeMs });
+    this.update({
+      nextEventId: eventId + 1,
+      lastEventTimeMs: eventTimeMs,
+      historyPayloadBytes: (this.current.historyPayloadBytes ?? 0) + payloadDataBytes(attributes),
+    });
     return event;
   }
 

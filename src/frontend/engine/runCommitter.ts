@@ -156,14 +156,19 @@ function entryWrites(result: TransitionResult, stateVersion: number, pointerVers
 /** Logs once when a run's history crosses the warning level (Temporal warns before it terminates). */
 function warnOnLimits(host: RunCommitHost, before: MutableState, after: MutableState): void {
   const warnAt = host.limits.historyEventsWarn;
-  if (before.nextEventId - 1 < warnAt && after.nextEventId - 1 >= warnAt) {
+  const bytesWarnAt = host.limits.historyBytesWarn;
+  const bytesCrossed =
+    (before.historyPayloadBytes ?? 0) < bytesWarnAt && (after.historyPayloadBytes ?? 0) >= bytesWarnAt;
+  if ((before.nextEventId - 1 < warnAt && after.nextEventId - 1 >= warnAt) || bytesCrossed) {
     const info = after.executionInfo;
     host.logger.warn(
       {
         workflowId: info.workflowId,
         runId: info.runId,
         events: after.nextEventId - 1,
-        limit: host.limits.historyEventsMax,
+        payloadBytes: after.historyPayloadBytes,
+        eventsMax: host.limits.historyEventsMax,
+        bytesMax: host.limits.historyBytesMax,
       },
       'workflow history is long: continue as new before it reaches the limit, where the run is terminated'
     );

@@ -5,7 +5,7 @@
  * is handed out the same way, claimed once. Completions and failures decode the task token and run their
  * transition through the run actor.
  *
- * The token's namespaceId carries the namespace name; `historySizeBytes` is reported as 0.
+ * The token's namespaceId carries the namespace name; `historySizeBytes` is the history's payload bytes.
  */
 import { randomUUID } from 'node:crypto';
 import type { HistoryEvent, ProtoMessage } from '../../actors/history/events.js';
@@ -96,7 +96,7 @@ async function startQueuedTask(
     if (state.closeState !== null || task.phase !== 'scheduled') return null;
     if (task.scheduledEventId !== entry.scheduledEventId || task.attempt !== entry.attempt) return null;
     const ref = { scheduledEventId: task.scheduledEventId, attempt: task.attempt };
-    const input = { ...ref, requestId, identity: poll.identity, historySizeBytes: 0 };
+    const input = { ...ref, requestId, identity: poll.identity, historySizeBytes: state.historyPayloadBytes };
     return startWorkflowTask(state, input, transitionContext);
   });
   if (outcome.kind !== 'committed') return null;

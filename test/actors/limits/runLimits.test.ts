@@ -117,4 +117,21 @@ describe('run limits', () => {
     expect(many.state.signalRequestIds).toHaveLength(SIGNAL_REQUEST_IDS_KEPT);
     expect(many.state.signalRequestIds[0]).toBe('r5');
   });
+
+  it('counts the history payload bytes and terminates a run whose history passes the byte limit', () => {
+    const run = new RunHarness();
+    const limits = { ...defaultRunLimits, historyBytesMax: 1_000 };
+    const signal = (bytes: number) =>
+      run.apply((state, context) => {
+        const limited = { ...context, limits };
+        const input = { signalName: 's', identity: 'c', requestId: '', input: { payloads: [payload(bytes)] } };
+        return enforceHistoryLimit(signalWorkflow(state, input, limited), limited);
+      });
+    signal(600);
+    expect(run.state.historyPayloadBytes).toBe(600);
+    expect(run.state.closeState).toBeNull();
+    const crossing = signal(400);
+    expect(outline(crossing.events).at(-1)).toMatch(/WORKFLOW_EXECUTION_TERMINATED$/);
+    expect(run.state.status).toBe('terminated');
+  });
 });
