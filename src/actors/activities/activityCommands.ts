@@ -28,7 +28,7 @@ import {
   type NormalizeScheduleActivityResult,
   type ScheduleActivityInput,
 } from './normalizeScheduleActivity.js';
-import type { RetryPolicy, RetryPolicyInput } from './retryPolicy.js';
+import { retryPolicyProto, type RetryPolicyInput } from './retryPolicy.js';
 
 /** Temporal's default limit on pending activities per run (TEMPORAL-API.md §10). */
 export const PENDING_ACTIVITIES_MAX = 2_000;
@@ -102,17 +102,6 @@ function normalizeCommand(command: ProtoCommand, state: MutableState): Normalize
     workflowTaskQueueName: state.executionInfo.taskQueue,
     workflowRunTimeoutMs: state.executionInfo.workflowRunTimeoutMs,
   });
-}
-
-/** The retry policy in the proto shape ActivityTaskScheduled stores. */
-function retryPolicyProto(policy: RetryPolicy): ProtoMessage {
-  return {
-    initialInterval: durationFromMs(policy.initialIntervalMs),
-    backoffCoefficient: policy.backoffCoefficient,
-    maximumInterval: durationFromMs(policy.maximumIntervalMs),
-    maximumAttempts: policy.maximumAttempts,
-    nonRetryableErrorTypes: [...policy.nonRetryableErrorTypes],
-  };
 }
 
 function scheduledAttributes(

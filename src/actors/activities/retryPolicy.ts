@@ -3,6 +3,8 @@
  * Temporal's `retrypolicy.EnsureDefaults` then `Validate` do. Durations are whole milliseconds; 0 means "unset"
  * on input and "unlimited" for `maximumAttempts` on output.
  */
+import type { ProtoMessage } from '../history/events.js';
+import { durationFromMs } from '../history/protoTime.js';
 
 /** Default initial interval: 1 s. */
 export const RETRY_INITIAL_INTERVAL_MS_DEFAULT = 1_000;
@@ -105,4 +107,15 @@ function checkNonRetryableType(field: string, type: string): void {
       `invalid timeout type ${JSON.stringify(timeoutType)}: only StartToClose and Heartbeat timeouts are retryable`
     );
   }
+}
+
+/** `temporal.api.common.v1.RetryPolicy` of a normalized policy (maximumAttempts 0 = unlimited, as in the proto). */
+export function retryPolicyProto(policy: RetryPolicy): ProtoMessage {
+  return {
+    initialInterval: durationFromMs(policy.initialIntervalMs),
+    backoffCoefficient: policy.backoffCoefficient,
+    maximumInterval: durationFromMs(policy.maximumIntervalMs),
+    maximumAttempts: policy.maximumAttempts,
+    nonRetryableErrorTypes: [...policy.nonRetryableErrorTypes],
+  };
 }

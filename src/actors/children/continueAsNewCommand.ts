@@ -19,7 +19,7 @@ import {
   type CompletionScope,
   type ProtoCommand,
 } from '../workflowTask/commandHandlers.js';
-import { startWorkflow, type StartWorkflowInput } from '../workflowTask/startWorkflow.js';
+import { parentLineageOf, startWorkflow, type StartWorkflowInput } from '../workflowTask/startWorkflow.js';
 import type { TransitionDraft } from '../workflowTask/transition.js';
 import {
   badDurationMessage,
@@ -111,16 +111,7 @@ function nextRunInput(
       continuedExecutionRunId: state.executionInfo.runId,
       initiator: resolved.initiator,
       attempt: 1,
-      ...(parent === null
-        ? {}
-        : {
-            parent,
-            parentStartedAttributes: {
-              parentWorkflowNamespace: parent.namespace,
-              parentWorkflowExecution: { workflowId: parent.workflowId, runId: parent.runId },
-              parentInitiatedEventId: String(parent.initiatedEventId),
-            },
-          }),
+      ...parentLineageOf(parent),
       ...(carried.lastCompletionResult === undefined ? {} : { lastCompletionResult: carried.lastCompletionResult }),
       ...(carried.failure === undefined ? {} : { continuedFailure: carried.failure }),
     },

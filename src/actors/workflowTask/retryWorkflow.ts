@@ -25,7 +25,7 @@ import {
 import type { ProtoMessage } from '../history/events.js';
 import type { MutableState } from '../mutableState/mutableState.js';
 import { invariant } from '../../raft/core/errors.js';
-import { startWorkflow, type StartWorkflowInput } from './startWorkflow.js';
+import { parentLineageOf, startWorkflow, type StartWorkflowInput } from './startWorkflow.js';
 import { serverIdentity } from './terminateWorkflow.js';
 import type { TransitionDraft } from './transition.js';
 
@@ -218,16 +218,7 @@ export function spawnRetryRunIn(draft: TransitionDraft, backoffMs: number, conti
       initiator: 'CONTINUE_AS_NEW_INITIATOR_RETRY',
       attempt: state.attempt + 1,
       ...(continuedFailure === undefined ? {} : { continuedFailure }),
-      ...(parent === null
-        ? {}
-        : {
-            parent,
-            parentStartedAttributes: {
-              parentWorkflowNamespace: parent.namespace,
-              parentWorkflowExecution: { workflowId: parent.workflowId, runId: parent.runId },
-              parentInitiatedEventId: String(parent.initiatedEventId),
-            },
-          }),
+      ...parentLineageOf(parent),
     },
   };
   draft.spawn(startWorkflow(input, draft.spawnContext()));

@@ -203,3 +203,16 @@ export function startWorkflow(input: StartWorkflowInput, context: TransitionCont
   if ((input.firstWorkflowTaskBackoffMs ?? 0) === 0) scheduleWorkflowTaskIn(draft, 1, 'normal');
   return draft.finish();
 }
+
+/** The lineage part that links a continued run (continue-as-new, retry) to the chain's parent, if any. */
+export function parentLineageOf(parent: ParentInfo | null): Pick<RunLineage, 'parent' | 'parentStartedAttributes'> {
+  if (parent === null) return {};
+  return {
+    parent,
+    parentStartedAttributes: {
+      parentWorkflowNamespace: parent.namespace,
+      parentWorkflowExecution: { workflowId: parent.workflowId, runId: parent.runId },
+      parentInitiatedEventId: String(parent.initiatedEventId),
+    },
+  };
+}

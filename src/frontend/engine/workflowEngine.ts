@@ -10,6 +10,7 @@ import type { MutableState } from '../../actors/mutableState/mutableState.js';
 import type { StartResult } from '../../actors/start/startWorkflowOnShard.js';
 import type { StartRequest } from '../../actors/start/startRequest.js';
 import type { TransitionResult } from '../../actors/workflowTask/transition.js';
+import type { ActivityAttemptResponse } from '../../actors/activities/respondActivityTask.js';
 import type { ProtoMessage } from '../../actors/history/events.js';
 import type { ActivityInfo } from '../../actors/mutableState/mutableState.js';
 import type { VisibilityRow } from '../../actors/runStore/runValues.js';
@@ -64,15 +65,7 @@ export interface PolledActivityTask {
 
 /** A worker's answer to an activity task, or a heartbeat. */
 export type ActivityTaskResponse =
-  | { readonly kind: 'completed'; readonly identity: string; readonly result?: ProtoMessage }
-  | {
-      readonly kind: 'failed';
-      readonly identity: string;
-      readonly failure?: ProtoMessage;
-      readonly lastHeartbeatDetails?: ProtoMessage;
-    }
-  | { readonly kind: 'canceled'; readonly identity: string; readonly details?: ProtoMessage }
-  | { readonly kind: 'heartbeat'; readonly identity: string; readonly details?: ProtoMessage };
+  ActivityAttemptResponse | { readonly kind: 'heartbeat'; readonly identity: string; readonly details?: ProtoMessage };
 
 /** Names an activity by id instead of token (`Respond…ById`, `RecordActivityTaskHeartbeatById`). */
 export interface ActivityRef {

@@ -6,9 +6,8 @@
  * `scheduleToCloseTimeout`: a null one fails every attempt, so every timeout is always sent and "unlimited" is
  * `{seconds: '0'}`.
  */
-import type { ProtoMessage } from '../../actors/history/events.js';
 import { durationFromMs, timestampFromMs } from '../../actors/history/protoTime.js';
-import type { RetryPolicy } from '../../actors/activities/retryPolicy.js';
+import { retryPolicyProto } from '../../actors/activities/retryPolicy.js';
 import { requireEngine } from '../engine/requireEngine.js';
 import type { PolledActivityTask } from '../engine/workflowEngine.js';
 import { NamespaceNotFoundError } from '../errors.js';
@@ -60,16 +59,5 @@ export function activityTaskResponseOf(polled: PolledActivityTask): ProtoObject 
     heartbeatTimeout: durationFromMs(activity.heartbeatTimeoutMs),
     retryPolicy: retryPolicyProto(activity.retryPolicy),
     priority: {},
-  };
-}
-
-/** `temporal.api.common.v1.RetryPolicy` of a normalized policy (maximumAttempts 0 = unlimited, as in the proto). */
-function retryPolicyProto(policy: RetryPolicy): ProtoMessage {
-  return {
-    initialInterval: durationFromMs(policy.initialIntervalMs),
-    backoffCoefficient: policy.backoffCoefficient,
-    maximumInterval: durationFromMs(policy.maximumIntervalMs),
-    maximumAttempts: policy.maximumAttempts,
-    nonRetryableErrorTypes: [...policy.nonRetryableErrorTypes],
   };
 }
