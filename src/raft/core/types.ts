@@ -87,6 +87,36 @@ export type MessageType =
   | 'readIndexResp';
 
 /**
+ * Every message type, once, in a fixed order: the peer wire format numbers them by position (value = index + 1),
+ * so new types are appended, never inserted. `satisfies` plus the check below keep the list complete.
+ */
+export const MESSAGE_TYPES = [
+  'hup',
+  'beat',
+  'prop',
+  'app',
+  'appResp',
+  'vote',
+  'voteResp',
+  'preVote',
+  'preVoteResp',
+  'snap',
+  'heartbeat',
+  'heartbeatResp',
+  'unreachable',
+  'snapStatus',
+  'checkQuorum',
+  'transferLeader',
+  'timeoutNow',
+  'readIndex',
+  'readIndexResp',
+] as const satisfies readonly MessageType[];
+
+/** Compile-time check: if a MessageType is missing from MESSAGE_TYPES, this declaration does not type-check. */
+export const MESSAGE_TYPES_COMPLETE: Exclude<MessageType, (typeof MESSAGE_TYPES)[number]> extends never ? true : never =
+  true;
+
+/**
  * One Raft message. Fields irrelevant to a type keep their zero value, as in etcd's raftpb.Message, so the
  * shape is uniform and cheap to encode.
  */

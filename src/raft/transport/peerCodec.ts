@@ -8,7 +8,15 @@
  */
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
-import type { Entry, EntryKind, Message, MessageType, NodeId, Snapshot } from '../core/types.js';
+import {
+  MESSAGE_TYPES,
+  type Entry,
+  type EntryKind,
+  type Message,
+  type MessageType,
+  type NodeId,
+  type Snapshot,
+} from '../core/types.js';
 
 /** The bytes of a peer message did not decode into a valid Raft message. The stream that carried them is suspect. */
 export class PeerCodecError extends Error {
@@ -28,27 +36,7 @@ export interface PeerBatch {
 }
 
 /** Message types in proto enum order: enum value = index + 1 (0 is MESSAGE_TYPE_UNSPECIFIED). */
-const messageTypes: readonly MessageType[] = [
-  'hup',
-  'beat',
-  'prop',
-  'app',
-  'appResp',
-  'vote',
-  'voteResp',
-  'preVote',
-  'preVoteResp',
-  'snap',
-  'heartbeat',
-  'heartbeatResp',
-  'unreachable',
-  'snapStatus',
-  'checkQuorum',
-  'transferLeader',
-  'timeoutNow',
-  'readIndex',
-  'readIndexResp',
-];
+const messageTypes: readonly MessageType[] = MESSAGE_TYPES;
 const entryKinds: readonly EntryKind[] = ['normal', 'confChange'];
 
 /** Path of the `.proto`; `src/raft/transport` and `dist/raft/transport` both sit three levels below the root. */

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Entry, Message, MessageType, Snapshot } from '../../../src/raft/core/types.js';
-import { makeMessage } from '../../../src/raft/core/types.js';
+import { makeMessage, MESSAGE_TYPES } from '../../../src/raft/core/types.js';
 import {
   PeerCodecError,
   decodeMessage,
@@ -18,27 +18,7 @@ import {
   type PeerBatch,
 } from '../../../src/raft/transport/peerCodec.js';
 
-const messageTypes: readonly MessageType[] = [
-  'hup',
-  'beat',
-  'prop',
-  'app',
-  'appResp',
-  'vote',
-  'voteResp',
-  'preVote',
-  'preVoteResp',
-  'snap',
-  'heartbeat',
-  'heartbeatResp',
-  'unreachable',
-  'snapStatus',
-  'checkQuorum',
-  'transferLeader',
-  'timeoutNow',
-  'readIndex',
-  'readIndexResp',
-];
+const messageTypes: readonly MessageType[] = MESSAGE_TYPES;
 
 const safe = fc.maxSafeInteger().filter((value) => value >= 0);
 const small = fc.nat({ max: 1000 });

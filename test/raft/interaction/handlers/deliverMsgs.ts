@@ -5,33 +5,11 @@
  * RawNode refuses with a typed error (a response from a non-member) prints the error.
  */
 import { StepPeerNotFoundError } from '../../../../src/raft/core/errors.js';
-import type { Message, MessageType } from '../../../../src/raft/core/types.js';
+import { MESSAGE_TYPES, type Message, type MessageType } from '../../../../src/raft/core/types.js';
 import type { TestCommand } from '../../../support/datadriven.js';
 import { nodeIdArgs, rejectUnknownKeys } from '../args.js';
 import { describeMessage } from '../describe.js';
 import type { InteractionEnv } from '../env.js';
-
-const MESSAGE_TYPES: readonly MessageType[] = [
-  'hup',
-  'beat',
-  'prop',
-  'app',
-  'appResp',
-  'vote',
-  'voteResp',
-  'preVote',
-  'preVoteResp',
-  'snap',
-  'heartbeat',
-  'heartbeatResp',
-  'unreachable',
-  'snapStatus',
-  'checkQuorum',
-  'transferLeader',
-  'timeoutNow',
-  'readIndex',
-  'readIndexResp',
-];
 
 /** A typo in `type=` would otherwise match nothing and pass silently. */
 function messageTypeArg(command: TestCommand, value: string): MessageType {
