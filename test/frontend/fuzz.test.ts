@@ -15,6 +15,7 @@ import { frontendServiceBindings, type RpcMethod } from '../../src/frontend/prot
 import { FrontendServer } from '../../src/frontend/server.js';
 import { rawClient, serviceClient, type RawClient } from './support/rawClient.js';
 import { capturingLogger } from './support/silentLogger.js';
+import { mutate, mutationArb as fcMutationArb } from './support/byteMutations.js';
 
 const seed = process.env.FUZZ_SEED === undefined ? 20_261_125 : Number(process.env.FUZZ_SEED);
 const runs = 400;
@@ -44,39 +45,7 @@ function validRequestBytes(method: RpcMethod): Buffer {
   return encodeMessage(method.requestType, fields);
 }
 
-type Mutation =
-  | { kind: 'flip'; at: number; xor: number }
-  | { kind: 'truncate'; at: number }
-  | { kind: 'insert'; at: number; bytes: Uint8Array }
-  | { kind: 'append'; bytes: Uint8Array };
-
-const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), xor: fc.integer({ min: 1, max: 255 }) }),
-  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-  fc.record({
-    kind: fc.constant('insert' as const),
-    at: fc.nat(),
-    bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }),
-  }),
-  fc.record({ kind: fc.constant('append' as const), bytes: fc.uint8Array({ minLength: 1, maxLength: 64 }) })
-);
-
-function mutate(bytes: Buffer, mutations: readonly Mutation[]): Buffer {
-  let out = Buffer.from(bytes);
-  for (const mutation of mutations) {
-    const at = out.length === 0 ? 0 : ('at' in mutation ? mutation.at : 0) % (out.length + 1);
-    if (mutation.kind === 'flip' && at < out.length) {
-      out[at] = (out[at] ?? 0) ^ mutation.xor;
-    } else if (mutation.kind === 'truncate') {
-      out = out.subarray(0, at);
-    } else if (mutation.kind === 'insert') {
-      out = Buffer.concat([out.subarray(0, at), mutation.bytes, out.subarray(at)]);
-    } else if (mutation.kind === 'append') {
-      out = Buffer.concat([out, mutation.bytes]);
-    }
-  }
-  return out;
-}
+const mutationArb = fcMutationArb(16, 64);
 
 const bodyArb = (method: RpcMethod): fc.Arbitrary<Buffer> =>
   fc.oneof(
